@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Upcoming features enabled on every Swift target (swift-log's habit).
+let strictness: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "dfutui",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "dfutui", targets: ["dfutui"]),
+    .library(name: "DfuSe", targets: ["DfuSe"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CLibUSB", pkgConfig: "libusb-1.0",
+      providers: [.apt(["libusb-1.0-0-dev"]), .brew(["libusb"])]),
+    .systemLibrary(
+      name: "CNcurses", pkgConfig: "ncursesw",
+      providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
+    .target(name: "DfuSe", dependencies: ["CLibUSB"], swiftSettings: strictness),
+    .target(name: "TUI", dependencies: ["DfuSe", "CNcurses"], swiftSettings: strictness),
+    .executableTarget(
+      name: "dfutui",
+      dependencies: [
+        "DfuSe", "TUI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictness),
+    .testTarget(name: "DfuSeTests", dependencies: ["DfuSe"], swiftSettings: strictness),
+    .testTarget(name: "CLITests", dependencies: ["dfutui"], swiftSettings: strictness),
+  ],
+  swiftLanguageModes: [.v6]
+)

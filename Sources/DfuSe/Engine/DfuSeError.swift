@@ -1,0 +1,60 @@
+/// A failed DFU operation: what the device or the link did, during which step,
+/// and what to do next. Library code throws these; it never prints or exits.
+public enum DfuSeError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// The transport failed during `step`.
+  case transport(TransportError, during: String)
+  /// A reply shorter than the protocol requires.
+  case responseTooShort(request: DFURequest, got: Int, expected: Int)
+  /// The device reported an error status (bState dfuERROR) after `step`.
+  case deviceStatus(DFUStatus, state: DFUState, during: String)
+  /// The device is in a state the protocol does not allow at this point.
+  case unexpectedState(DFUState, expected: [DFUState], during: String)
+  /// The device is running its application (appIDLE/appDETACH), not the DFU bootloader.
+  case notInDFUMode(DFUState)
+  /// The device stayed busy beyond every reasonable poll.
+  case stuckBusy(during: String, polls: Int)
+  /// The device vanished when it should have stayed.
+  case disconnected(during: String)
+  /// An UPLOAD returned fewer bytes than requested before the end of the range.
+  case shortUpload(address: UInt32, requested: Int, got: Int)
+  /// A request the engine refuses to build (length beyond wTransferSize, empty write …).
+  case invalidRequest(String)
+
+  /// True when the error says read protection is active (errVENDOR on ST ROMs, AN3156 Table 4).
+  public var isReadProtection: Bool {
+    if case .deviceStatus(let status, _, _) = self { return status == .errVendor }
+    return false
+  }
+
+  public var description: String {
+    switch self {
+    case .transport(let error, let step):
+      return "USB error during \(step): \(error)"
+    case .responseTooShort(let request, let got, let expected):
+      return "\(request) reply was \(got) bytes, expected \(expected); the device is not speaking DFU correctly"
+    case .deviceStatus(let status, let state, let step) where status == .errVendor:
+      return "the device refused \(step): read protection is active (RDP level 1, \(status.name), state \(state)). "
+        + "Reading, writing and erasing are blocked until read protection is removed, which mass-erases the flash"
+    case .deviceStatus(let status, let state, let step) where status == .errTarget:
+      return "the device refused \(step): \(status.name), the address is not accepted by this device (state \(state)). "
+        + "Check the address against the memory map shown by `dfutui list`"
+    case .deviceStatus(let status, let state, let step):
+      return "the device reported \(status) during \(step) (state \(state))"
+    case .unexpectedState(let got, let expected, let step):
+      let list = expected.map(String.init(describing:)).joined(separator: " or ")
+      return "the device is in state \(got) during \(step), expected \(list)"
+    case .notInDFUMode(let state):
+      return "the device is in \(state): its application is running, not the DFU bootloader. "
+        + "Enter the ROM bootloader (hold BOOT0 high and reset) and retry"
+    case .stuckBusy(let step, let polls):
+      return "the device stayed busy after \(polls) status polls during \(step). Power-cycle the board and retry"
+    case .disconnected(let step):
+      return "the device disconnected during \(step). Check the cable and power, re-enter DFU mode, and retry; "
+        + "a rerun of the write completes it"
+    case .shortUpload(let address, let requested, let got):
+      return "reading \(requested) bytes at \(hex32(address)) returned only \(got) bytes"
+    case .invalidRequest(let what):
+      return "invalid request: \(what)"
+    }
+  }
+}

@@ -1,0 +1,2 @@
+import DfuSe
+print("dfutui")
