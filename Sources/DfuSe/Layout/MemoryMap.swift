@@ -20,22 +20,27 @@ public struct MemoryMap: Hashable, Sendable {
   }
 
   public init(parsing text: String) throws(MemoryMapError) {
-    let trimmed = text.trimmingTrailing { $0 == "\0" || $0 == " " || $0 == "\n" || $0 == "\r" }
+    // `isNewline` also matches "\r\n", which Swift keeps as one Character.
+    let trimmed = text.trimmingTrailing { $0 == "\0" || $0 == " " || $0.isNewline }
     guard trimmed.first == "@", let slash = trimmed.firstIndex(of: "/") else {
       throw .notAMemoryMap(text: text)
     }
     let rawName = trimmed[trimmed.index(after: trimmed.startIndex)..<slash]
     name = String(rawName).trimmingTrailing { $0 == " " }
     let forceReadWrite = name == "Device Feature"
+    // Alternating address / sector list; the first item is always an address.
     let parts = trimmed[trimmed.index(after: slash)...].split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count >= 2, parts.count % 2 == 0 else { throw .notAMemoryMap(text: text) }
+    guard parts != [""] else { throw .notAMemoryMap(text: text) }
     var segments: [MemorySegment] = []
     for zone in stride(from: 0, to: parts.count, by: 2) {
       let addressText = String(parts[zone])
       var address = UInt64(try Self.parseAddress(addressText))
-      let specs = parts[zone + 1]
-      guard !specs.allSatisfy({ $0 == " " }) else { throw .emptyZone(address: addressText) }
-      for spec in specs.split(separator: ",", omittingEmptySubsequences: false) {
+      guard zone + 1 < parts.count, !parts[zone + 1].allSatisfy({ $0 == " " }) else {
+        throw .emptyZone(address: addressText)
+      }
+      for spec in parts[zone + 1].split(separator: ",", omittingEmptySubsequences: false) {
+        // A previous item may have ended exactly at 4 GiB: nothing can follow it.
+        guard address < 1 << 32 else { throw .addressOverflow(text: "\(addressText)/\(spec)") }
         var segment = try Self.parseSectors(String(spec), start: UInt32(address))
         if forceReadWrite { segment.access = [.readable, .writable] }
         guard segment.end <= 1 << 32 else { throw .addressOverflow(text: "\(addressText)/\(spec)") }
@@ -65,7 +70,8 @@ public struct MemoryMap: Hashable, Sendable {
 
   /// The sectors that share at least one byte with `[start, start + count)`.
   public func sectors(overlapping start: UInt32, count: UInt64) -> [MemorySector] {
-    let end = UInt64(start) + count
+    let end = Self.rangeEnd(start, count)
+    guard end > UInt64(start) else { return [] }
     var result: [MemorySector] = []
     for s in segments where UInt64(s.start) < end && s.end > UInt64(start) {
       let first = UInt64(max(UInt64(start), UInt64(s.start)) - UInt64(s.start)) / UInt64(s.sectorSize)
@@ -81,7 +87,7 @@ public struct MemoryMap: Hashable, Sendable {
   /// `access` covers, or nil when the whole range is covered.
   public func firstUncoveredAddress(from start: UInt32, count: UInt64, requiring access: MemoryAccess) -> UInt64? {
     var cursor = UInt64(start)
-    let end = UInt64(start) + count
+    let end = Self.rangeEnd(start, count)
     while cursor < end {
       guard cursor < 1 << 32, let s = segment(containing: UInt32(cursor)), s.access.isSuperset(of: access) else {
         return cursor
@@ -89,6 +95,11 @@ public struct MemoryMap: Hashable, Sendable {
       cursor = s.end
     }
     return nil
+  }
+
+  /// One past the end of `[start, start + count)`, saturated so a huge count cannot overflow.
+  private static func rangeEnd(_ start: UInt32, _ count: UInt64) -> UInt64 {
+    UInt64(start) + min(count, UInt64.max - UInt64(UInt32.max))
   }
 
   /// `0x08000000–0x080FFFFF 512 × 2 KiB rew` lines, for error messages and `list`.
@@ -102,7 +113,8 @@ public struct MemoryMap: Hashable, Sendable {
     let t = text.trimmingCharacters(in: " ")
     guard t.hasPrefix("0x") || t.hasPrefix("0X") else { throw .badAddress(text: text) }
     let digits = t.dropFirst(2)
-    guard (1...8).contains(digits.count), let value = UInt32(digits, radix: 16) else { throw .badAddress(text: text) }
+    // `UInt32(_:radix:)` alone would accept a sign ("0x+8000000").
+    guard (1...8).contains(digits.count), digits.allSatisfy(\.isASCIIHexDigit), let value = UInt32(digits, radix: 16) else { throw .badAddress(text: text) }
     return value
   }
 
@@ -148,6 +160,10 @@ public struct MemoryMap: Hashable, Sendable {
     guard bytes <= UInt64(UInt32.max), count * bytes <= 1 << 32 else { throw .addressOverflow(text: text) }
     return MemorySegment(start: start, sectorSize: UInt32(bytes), sectorCount: Int(count), access: MemoryAccess(rawValue: bits))
   }
+}
+
+extension Character {
+  fileprivate var isASCIIHexDigit: Bool { isASCII && isHexDigit }
 }
 
 extension StringProtocol {

@@ -38,7 +38,8 @@ public struct StatusResponse: Hashable, Sendable, CustomStringConvertible {
 
   /// The wire encoding (what a device sends).
   public var bytes: [UInt8] {
-    let t = pollTimeoutMilliseconds
+    // The field is 3 bytes: a larger value (settable after init) becomes the longest wait, not its low bits.
+    let t = min(pollTimeoutMilliseconds, 0xFF_FFFF)
     return [status.rawValue, UInt8(t & 0xFF), UInt8(t >> 8 & 0xFF), UInt8(t >> 16 & 0xFF), state.rawValue, stringIndex]
   }
 
