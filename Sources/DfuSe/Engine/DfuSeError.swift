@@ -19,6 +19,10 @@ public enum DfuSeError: Error, Hashable, Sendable, CustomStringConvertible {
   case shortUpload(address: UInt32, requested: Int, got: Int)
   /// A request the engine refuses to build (length beyond wTransferSize, empty write …).
   case invalidRequest(String)
+  /// The user cancelled; the device is still in DFU mode.
+  case cancelled
+  /// Read-back after a write differs from what was written, in these ranges.
+  case verifyFailed(mismatches: [ClosedRange<UInt32>])
 
   /// True when the error says read protection is active (errVENDOR on ST ROMs, AN3156 Table 4).
   public var isReadProtection: Bool {
@@ -55,6 +59,13 @@ public enum DfuSeError: Error, Hashable, Sendable, CustomStringConvertible {
       return "reading \(requested) bytes at \(hex32(address)) returned only \(got) bytes"
     case .invalidRequest(let what):
       return "invalid request: \(what)"
+    case .cancelled:
+      return "cancelled; the device is still in DFU mode"
+    case .verifyFailed(let mismatches):
+      let shown = mismatches.prefix(8).map { "\(hex32($0.lowerBound))–\(hex32($0.upperBound))" }.joined(separator: ", ")
+      let more = mismatches.count > 8 ? " and \(mismatches.count - 8) more ranges" : ""
+      return "verify FAILED: read-back differs from the image at \(shown)\(more). "
+        + "The device was left in DFU mode; do not leave DFU. Rerun the write; if it fails again, mass-erase and write"
     }
   }
 }

@@ -1,0 +1,336 @@
+/// A sans-IO DfuSe operation: a list of ``PlannedStep``s run as a state
+/// machine that emits ``DFUAction``s and consumes ``DFUTransferResult``s.
+/// It never touches USB or sleeps; ``DFUSession`` does that.
+///
+/// Real-ROM behaviour handled here:
+/// - deferred execution: a DNLOAD runs on the next GETSTATUS, which answers
+///   dfuDNBUSY; the host waits `bwPollTimeout` and polls again (AN3156 §5.1);
+/// - a GETSTATUS that the device holds off while flash is busy: the poll's
+///   transfer timeout covers the step's worst case instead of a long sleep
+///   (the F405 mass-erase timeout "lie", stm32-dfu-facts §2.6);
+/// - a STALLed GETSTATUS during an L4 erase: retried after the last poll
+///   timeout (dfu-util ticket 40);
+/// - dfuERROR/errFIRMWARE on the first GETSTATUS: CLRSTATUS and go on;
+/// - a device that disappears after leave, option-byte write or unprotect: success.
+public struct DFUOperation: Sendable {
+  /// A short name for messages ("write", "erase").
+  public let name: String
+  public let steps: [PlannedStep]
+  /// Bytes returned by UPLOAD steps, in order.
+  public private(set) var uploaded: [UInt8] = []
+  /// Where the operation is, for progress displays.
+  public private(set) var progress: OperationProgress
+
+  /// How many consecutive STALLed status polls are retried (dfu-util uses 3; L4 ROMs need a few).
+  public static let maxStalledPolls = 8
+  /// How many attempts to reach dfuIDLE before giving up.
+  public static let maxIdleAttempts = 6
+  /// Shortest pause between polls, so a device that reports 0 ms is not flooded.
+  public static let minimumPollInterval: Duration = .milliseconds(1)
+  /// Transfer timeout of requests that do not wait for flash.
+  public static let shortTimeout: Duration = .seconds(5)
+
+  private var index = 0
+  private var queue: [(action: DFUAction, expect: Expectation?)] = []
+  private var inFlight: Expectation?
+  private var phaseTotals: [OperationPhase: Int] = [:]
+  private var phaseDone: [OperationPhase: Int] = [:]
+  private var attempts = 0
+  private var stalls = 0
+  private var busyWaited: Duration = .zero
+  private var lastPoll: Duration = .milliseconds(10)
+  private var commandAccepted = false
+  private var terminal: DFUAction?
+
+  /// What the result of the transfer in flight means.
+  private enum Expectation: Sendable {
+    case idleStatus, idleClear, idleAbort
+    case downloadSent, busyStatus
+    case uploadData(length: Int, address: UInt32, allowShort: Bool)
+    case abortSent, abortStatus
+    case leaveSent, leaveStatus
+    case errorQuery(TransportError)
+    case cleanupClear(DfuSeError)
+  }
+
+  public init(name: String, steps: [PlannedStep]) {
+    self.name = name
+    self.steps = steps
+    for s in steps { phaseTotals[s.phase, default: 0] += s.bytes }
+    let first = steps.first?.phase ?? .prepare
+    progress = OperationProgress(phase: first, completedBytes: 0, totalBytes: phaseTotals[first] ?? 0)
+  }
+
+  /// The next thing the driver must do.
+  public mutating func nextAction() -> DFUAction {
+    if let terminal { return terminal }
+    if queue.isEmpty { startStep() }
+    let next = queue.removeFirst()
+    if let expect = next.expect { inFlight = expect }
+    switch next.action {
+    case .finished, .failed: terminal = next.action
+    default: break
+    }
+    return next.action
+  }
+
+  /// Feeds back the result of the last ``DFUAction/send(_:)``.
+  public mutating func receive(_ result: DFUTransferResult) {
+    guard let expect = inFlight else { return }
+    inFlight = nil
+    handle(result, expect)
+  }
+
+  // MARK: - Step start
+
+  private var current: PlannedStep { steps[index] }
+  private var stepLabel: String {
+    switch current.step {
+    case .enterIdle: return "\(name): entering dfuIDLE"
+    case .command(let c): return "\(name): \(c)"
+    case .download(let block, let data), .downloadExpectingReset(let block, let data):
+      return "\(name): DNLOAD block \(block) (\(data.count) B)"
+    case .readUnprotect: return "\(name): READ_UNPROTECT"
+    case .upload(let block, let length, let address): return "\(name): UPLOAD block \(block) (\(length) B at \(hex32(address)))"
+    case .abort: return "\(name): ABORT"
+    case .leave: return "\(name): leave"
+    }
+  }
+
+  private mutating func startStep() {
+    guard index < steps.count else {
+      queue.append((.finished(.completed), nil))
+      return
+    }
+    attempts = 0
+    stalls = 0
+    busyWaited = .zero
+    commandAccepted = false
+    let step = current
+    if progress.phase != step.phase {
+      progress = OperationProgress(phase: step.phase, completedBytes: phaseDone[step.phase] ?? 0,
+                                   totalBytes: phaseTotals[step.phase] ?? 0)
+    }
+    switch step.step {
+    case .enterIdle:
+      sendStatus(.idleStatus)
+    case .command(let command):
+      send(DFUControl(.download, value: 0, data: command.payload, timeout: Self.shortTimeout), .downloadSent)
+    case .download(let block, let data), .downloadExpectingReset(let block, let data):
+      send(DFUControl(.download, value: block, data: data, timeout: Self.shortTimeout), .downloadSent)
+    case .readUnprotect:
+      send(DFUControl(.download, value: 0, data: DfuSeCommand.readUnprotect.payload, timeout: Self.shortTimeout), .downloadSent)
+    case .upload(let block, let length, let address):
+      send(DFUControl(.upload, value: block, length: length, timeout: Self.shortTimeout),
+           .uploadData(length: length, address: address, allowShort: block == 0))
+    case .abort:
+      send(DFUControl(.abort, timeout: Self.shortTimeout), .abortSent)
+    case .leave:
+      send(DFUControl(.download, value: 0, timeout: Self.shortTimeout), .leaveSent)
+    }
+  }
+
+  private mutating func send(_ control: DFUControl, _ expect: Expectation) {
+    queue.append((.send(control), expect))
+  }
+
+  private mutating func sendStatus(_ expect: Expectation, timeout: Duration = Self.shortTimeout) {
+    send(DFUControl(.getStatus, length: StatusResponse.byteCount, timeout: timeout), expect)
+  }
+
+  private mutating func completeStep(outcome: OperationOutcome? = nil) {
+    let step = current
+    phaseDone[step.phase, default: 0] += step.bytes
+    progress.completedBytes = phaseDone[step.phase] ?? 0
+    index += 1
+    if let outcome { queue.append((.finished(outcome), nil)) }
+  }
+
+  private mutating func fail(_ error: DfuSeError, clearDevice: Bool = false) {
+    if clearDevice {
+      send(DFUControl(.clearStatus, timeout: Self.shortTimeout), .cleanupClear(error))
+    } else {
+      queue.append((.failed(error), nil))
+    }
+  }
+
+  // MARK: - Results
+
+  private var expectsReset: Bool {
+    switch current.step {
+    case .downloadExpectingReset, .readUnprotect: return true
+    default: return false
+    }
+  }
+
+  private mutating func handle(_ result: DFUTransferResult, _ expect: Expectation) {
+    switch expect {
+    case .cleanupClear(let error):
+      queue.append((.failed(error), nil))
+    case .errorQuery(let original):
+      if case .received(let bytes) = result, let status = try? StatusResponse(parsing: bytes), status.state == .dfuError {
+        fail(.deviceStatus(status.status, state: status.state, during: stepLabel), clearDevice: true)
+      } else {
+        fail(.transport(original, during: stepLabel))
+      }
+    case .idleStatus, .idleClear, .idleAbort:
+      handleIdle(result, expect)
+    case .downloadSent:
+      handleDownloadSent(result)
+    case .busyStatus:
+      handleBusyStatus(result)
+    case .uploadData(let length, let address, let allowShort):
+      handleUpload(result, length: length, address: address, allowShort: allowShort)
+    case .abortSent:
+      if case .failed(let error) = result { return fail(.transport(error, during: stepLabel)) }
+      sendStatus(.abortStatus)
+    case .abortStatus:
+      switch parseStatus(result) {
+      case .success(let status) where status.state == .dfuIdle: completeStep()
+      case .success(let status) where status.state == .dfuError:
+        fail(.deviceStatus(status.status, state: status.state, during: stepLabel), clearDevice: true)
+      case .success(let status): fail(.unexpectedState(status.state, expected: [.dfuIdle], during: stepLabel))
+      case .failure(let error): fail(error)
+      }
+    case .leaveSent:
+      switch result {
+      case .failed(.noDevice): completeStep(outcome: .deviceLeft)
+      case .failed(.stall): send(DFUControl(.getStatus, length: StatusResponse.byteCount, timeout: Self.shortTimeout), .errorQuery(.stall))
+      case .failed(let error): fail(.transport(error, during: stepLabel))
+      default: sendStatus(.leaveStatus)
+      }
+    case .leaveStatus:
+      handleLeaveStatus(result)
+    }
+  }
+
+  private func parseStatus(_ result: DFUTransferResult) -> Result<StatusResponse, DfuSeError> {
+    switch result {
+    case .received(let bytes):
+      do throws(DfuSeError) { return .success(try StatusResponse(parsing: bytes)) } catch { return .failure(error) }
+    case .sent: return .failure(.responseTooShort(request: .getStatus, got: 0, expected: StatusResponse.byteCount))
+    case .failed(let error): return .failure(.transport(error, during: stepLabel))
+    }
+  }
+
+  private mutating func handleIdle(_ result: DFUTransferResult, _ expect: Expectation) {
+    attempts += 1
+    guard attempts <= Self.maxIdleAttempts * 2 else {
+      return fail(.unexpectedState(.dfuError, expected: [.dfuIdle], during: stepLabel))
+    }
+    switch expect {
+    case .idleClear, .idleAbort:
+      if case .failed(let error) = result, error != .stall { return fail(.transport(error, during: stepLabel)) }
+      sendStatus(.idleStatus)
+    default:
+      if case .failed(.stall) = result {
+        return send(DFUControl(.clearStatus, timeout: Self.shortTimeout), .idleClear)
+      }
+      let status: StatusResponse
+      switch parseStatus(result) {
+      case .success(let s): status = s
+      case .failure(let e): return fail(e)
+      }
+      switch status.state {
+      case .dfuIdle:
+        completeStep()
+      case .dfuError:
+        send(DFUControl(.clearStatus, timeout: Self.shortTimeout), .idleClear)
+      case .appIdle, .appDetach:
+        fail(.notInDFUMode(status.state))
+      case .downloadBusy:
+        queue.append((.wait(max(status.pollTimeout, Self.minimumPollInterval)), nil))
+        sendStatus(.idleStatus, timeout: .seconds(40))
+      case .downloadIdle, .uploadIdle, .downloadSync, .manifestSync:
+        send(DFUControl(.abort, timeout: Self.shortTimeout), .idleAbort)
+      default:
+        fail(.unexpectedState(status.state, expected: [.dfuIdle], during: stepLabel))
+      }
+    }
+  }
+
+  private mutating func handleDownloadSent(_ result: DFUTransferResult) {
+    switch result {
+    case .failed(.stall):
+      send(DFUControl(.getStatus, length: StatusResponse.byteCount, timeout: Self.shortTimeout), .errorQuery(.stall))
+    case .failed(let error):
+      fail(.transport(error, during: stepLabel))
+    default:
+      sendStatus(.busyStatus, timeout: current.busyBudget + Self.shortTimeout)
+    }
+  }
+
+  private mutating func handleBusyStatus(_ result: DFUTransferResult) {
+    if case .failed(let error) = result {
+      if expectsReset && commandAccepted { return completeStep(outcome: .deviceReset) }
+      if expectsReset && error == .noDevice { return completeStep(outcome: .deviceReset) }
+      if error == .stall, stalls < Self.maxStalledPolls {
+        stalls += 1
+        queue.append((.wait(max(lastPoll, Self.minimumPollInterval)), nil))
+        busyWaited += lastPoll
+        return sendStatus(.busyStatus, timeout: current.busyBudget + Self.shortTimeout)
+      }
+      return fail(.transport(error, during: stepLabel))
+    }
+    let status: StatusResponse
+    switch parseStatus(result) {
+    case .success(let s): status = s
+    case .failure(let e): return fail(e)
+    }
+    switch status.state {
+    case .downloadBusy:
+      commandAccepted = true
+      if status.pollTimeout > .zero { lastPoll = status.pollTimeout }
+      let wait = max(status.pollTimeout, Self.minimumPollInterval)
+      busyWaited += wait
+      guard busyWaited <= current.busyBudget else {
+        return fail(.stuckBusy(during: stepLabel, polls: stalls + 1))
+      }
+      queue.append((.wait(wait), nil))
+      sendStatus(.busyStatus, timeout: current.busyBudget + Self.shortTimeout)
+    case .downloadIdle where status.status == .ok:
+      completeStep(outcome: expectsReset ? .deviceReset : nil)
+    case .dfuIdle where expectsReset && status.status == .ok:
+      completeStep(outcome: .deviceReset)
+    case .dfuError:
+      fail(.deviceStatus(status.status, state: status.state, during: stepLabel), clearDevice: true)
+    default:
+      fail(.unexpectedState(status.state, expected: [.downloadBusy, .downloadIdle], during: stepLabel))
+    }
+  }
+
+  private mutating func handleUpload(_ result: DFUTransferResult, length: Int, address: UInt32, allowShort: Bool) {
+    switch result {
+    case .received(let bytes) where bytes.count == length || (allowShort && bytes.count <= length):
+      uploaded.append(contentsOf: bytes)
+      completeStep()
+    case .received(let bytes):
+      fail(.shortUpload(address: address, requested: length, got: bytes.count))
+    case .failed(.stall):
+      send(DFUControl(.getStatus, length: StatusResponse.byteCount, timeout: Self.shortTimeout), .errorQuery(.stall))
+    case .failed(let error):
+      fail(.transport(error, during: stepLabel))
+    case .sent:
+      fail(.shortUpload(address: address, requested: length, got: 0))
+    }
+  }
+
+  private mutating func handleLeaveStatus(_ result: DFUTransferResult) {
+    switch result {
+    case .failed:
+      // The ROM jumps away right after the request; losing the status stage is normal.
+      completeStep(outcome: .deviceLeft)
+    default:
+      switch parseStatus(result) {
+      case .success(let s) where [.manifest, .manifestSync, .manifestWaitReset].contains(s.state):
+        completeStep(outcome: .deviceLeft)
+      case .success(let s) where s.state == .dfuError:
+        fail(.deviceStatus(s.status, state: s.state, during: stepLabel), clearDevice: true)
+      case .success(let s):
+        fail(.unexpectedState(s.state, expected: [.manifest], during: stepLabel))
+      case .failure(let e):
+        fail(e)
+      }
+    }
+  }
+}
