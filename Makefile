@@ -1,0 +1,47 @@
+# dfutui — build, demo, test and install.
+# Quick start on a fresh Debian machine with Swift: `make demo`, then `make test`.
+# Both install the Debian packages they need (as root; otherwise they print the exact line).
+
+SWIFT        ?= swift
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+UDEV_DIR     ?= /etc/udev/rules.d
+DEB_PACKAGES := libusb-1.0-0-dev libncursesw5-dev pkg-config
+
+.PHONY: all deps build release demo test install uninstall clean
+
+all: build
+
+## deps: install missing Debian packages (libusb, ncursesw, pkg-config).
+deps:
+	@sh scripts/ensure-deps.sh $(DEB_PACKAGES)
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## demo: build and run a scripted session on the built-in simulated STM32F405.
+demo: build
+	@sh scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/dfutui"
+
+## test: the whole test suite (unit, simulator end-to-end, CLI binary).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## install: the release binary into $(PREFIX)/bin and a udev rule so the
+## logged-in user can open STM32 ROM bootloaders (0483:df11) without sudo.
+install: release
+	install -D -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/dfutui" "$(DESTDIR)$(PREFIX)/bin/dfutui"
+	install -D -m 0644 udev/50-dfutui.rules "$(DESTDIR)$(UDEV_DIR)/50-dfutui.rules"
+	@if [ -z "$(DESTDIR)" ] && command -v udevadm >/dev/null 2>&1; then \
+	  udevadm control --reload-rules && udevadm trigger --subsystem-match=usb || true; \
+	  echo "udev rule installed; replug the board."; fi
+
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/dfutui" "$(DESTDIR)$(UDEV_DIR)/50-dfutui.rules"
+
+clean:
+	$(SWIFT) package clean
