@@ -1,0 +1,96 @@
+/// The real USB bus, through libusb-1.0: lists DFU interfaces and opens them.
+///
+/// A bus owns one libusb context, which every transport it opens keeps alive.
+/// Like a transport, a bus belongs to one thread at a time (not `Sendable`).
+public final class LibUSBBus: DFUBus {
+  private let context: USBContext
+
+  /// Creates a libusb context with logging off (libusb must not write to the
+  /// curses screen).
+  /// - Throws: ``TransportError`` when `libusb_init` fails.
+  public init() throws(TransportError) {
+    context = try USBContext()
+  }
+
+  /// Every interface with an alternate setting of class 0xFE, subclass 0x01
+  /// (DFU 1.1 §4.1.2 run-time, protocol 1; §4.2.3 DFU mode, protocol 2), one
+  /// entry per interface. Devices whose descriptors cannot be read are
+  /// skipped. A device that cannot be opened for its strings (no permission,
+  /// say) is still listed, with ``DFUDeviceInfo/stringsUnavailableReason`` set.
+  public func devices() throws(TransportError) -> [DFUDeviceInfo] {
+    try context.devices().flatMap { device in Self.dfuInterfaces(of: device) }
+  }
+
+  /// Re-finds `device` by bus number and device address, opens it, detaches
+  /// any kernel driver, claims the DFU interface and selects `alternateSetting`.
+  /// - Throws: ``TransportError/noDevice`` when nothing is at that address any
+  ///   more, ``TransportError/notFound`` when another device took the address,
+  ///   or the libusb error of the open, claim or SET_INTERFACE.
+  public func open(_ device: DFUDeviceInfo, alternateSetting: UInt8) throws(TransportError) -> any DFUTransport {
+    let candidates = try context.devices()
+    guard let usb = candidates.first(where: {
+      $0.busNumber == device.busNumber && $0.deviceAddress == device.deviceAddress
+    }) else { throw .noDevice }
+    let descriptor = try usb.descriptor()
+    guard descriptor.vendorID == device.vendorID, descriptor.productID == device.productID else {
+      throw .notFound
+    }
+    let handle = try usb.open()
+    do {
+      try handle.enableAutoDetachKernelDriver()
+      try handle.claimInterface(device.interfaceNumber)
+    } catch {
+      handle.close()
+      throw error
+    }
+    do {
+      try handle.setAlternateSetting(alternateSetting, interface: device.interfaceNumber)
+    } catch {
+      try? handle.releaseInterface(device.interfaceNumber)
+      handle.close()
+      throw error
+    }
+    return LibUSBTransport(handle: handle, interfaceNumber: device.interfaceNumber,
+                           alternateSetting: alternateSetting)
+  }
+
+  /// The DFU interfaces of one device; opens it (for strings) only when it
+  /// has one. A device whose descriptors cannot be read yields nothing.
+  private static func dfuInterfaces(of device: USBDevice) -> [DFUDeviceInfo] {
+    guard let descriptor = try? device.descriptor(),
+          let configuration = try? device.activeConfiguration(),
+          DFUInterfaceScan.hasDFUInterface(configuration) else { return [] }
+    let strings = DeviceStringReader(device)
+    defer { strings.close() }
+    let location = USBLocation(
+      busNumber: device.busNumber, portNumbers: device.portNumbers, deviceAddress: device.deviceAddress)
+    return DFUInterfaceScan.infos(descriptor: descriptor, configuration: configuration,
+                                  location: location, strings: strings)
+  }
+}
+
+/// Reads a device's string descriptors through one handle, opened at the
+/// first read; remembers why the device could not be opened.
+private final class DeviceStringReader: USBStringSource {
+  private let device: USBDevice
+  private var handle: USBDeviceHandle?
+  private var tried = false
+  private(set) var unavailableReason: String?
+
+  init(_ device: USBDevice) { self.device = device }
+
+  func string(at index: UInt8) -> String? {
+    guard index != 0, let handle = openHandle() else { return nil }
+    return try? handle.string(at: index)
+  }
+
+  func close() { handle?.close() }
+
+  private func openHandle() -> USBDeviceHandle? {
+    if !tried {
+      tried = true
+      do throws(TransportError) { handle = try device.open() } catch { unavailableReason = error.description }
+    }
+    return handle
+  }
+}
