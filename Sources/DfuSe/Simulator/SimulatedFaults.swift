@@ -1,0 +1,57 @@
+/// Failures to inject into a ``SimulatedSTM32``. Each fires at most once.
+public struct SimulatedFaults: Sendable, Hashable {
+  /// Makes the N-th executed DNLOAD fail.
+  public struct StatusFault: Sendable, Hashable {
+    /// The `bStatus` reported with dfuERROR.
+    public var status: DFUStatus
+    /// 1-based index among executed DNLOADs — commands and writes, counted
+    /// since the board was made; a leave (zero-length DNLOAD) is not counted.
+    public var onCommand: Int
+
+    public init(status: DFUStatus, onCommand: Int) {
+      self.status = status
+      self.onCommand = onCommand
+    }
+  }
+
+  /// The board drops off the bus when a write DNLOAD would bring the total of
+  /// downloaded write data past this many bytes: that request and every later
+  /// one throw ``TransportError/noDevice`` until ``SimulatedSTM32/reconnect()``.
+  /// Flash keeps what was programmed before. The write is not stored.
+  public var disconnectAfterBytes: Int?
+  /// The K-th control request (1-based, counted since the board was made,
+  /// i.e. its position in ``SimulatedSTM32/requestLog``) is STALLed and the
+  /// board goes to dfuERROR/errSTALLEDPKT.
+  public var stallRequest: Int?
+  /// The N-th executed DNLOAD does nothing and ends in dfuERROR with this status.
+  public var errorStatus: StatusFault?
+
+  public init(disconnectAfterBytes: Int? = nil, stallRequest: Int? = nil, errorStatus: StatusFault? = nil) {
+    self.disconnectAfterBytes = disconnectAfterBytes
+    self.stallRequest = stallRequest
+    self.errorStatus = errorStatus
+  }
+}
+
+/// Running totals kept by a ``SimulatedSTM32`` since it was made.
+public struct SimulatedCounters: Sendable, Hashable {
+  /// Page/sector erase commands executed without error.
+  public var pageErases = 0
+  /// Mass erases executed without error (Read Unprotect on a protected part included).
+  public var massErases = 0
+  /// Write payload bytes received by DNLOAD (wValue ≥ 2).
+  public var bytesDownloaded = 0
+  /// Bytes really programmed into flash or OTP: excludes write-protected
+  /// sectors, already-programmed L4 words and bytes lost to the L476 ROM bug.
+  public var bytesProgrammed = 0
+  /// L4 double-words a write tried to program a second time (left unchanged).
+  public var rejectedWordWrites = 0
+  /// DNLOADs executed (commands and writes; the index ``SimulatedFaults/StatusFault`` counts).
+  public var executedDownloads = 0
+  /// Enumerations on the bus (the first one included).
+  public var enumerations = 0
+  /// Total time the ROM spent busy.
+  public var busyTime: Duration = .zero
+
+  public init() {}
+}
