@@ -1,0 +1,62 @@
+import ArgumentParser
+import DfuSe
+
+/// `dfutui erase`: erase sectors by address, or the whole flash with `--mass --yes`.
+struct EraseCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "erase", abstract: "Erase the sectors holding the given addresses, or the whole flash.")
+
+  @OptionGroup var device: DeviceOptions
+  @Option(help: "Erase the sector holding this address (repeatable).") var address: [Address] = []
+  @Option(help: "With one --address: erase every sector overlapping this many bytes from it.") var length: ByteCount?
+  @Flag(help: "Erase the whole flash (needs --yes).") var mass = false
+  @Flag(help: "Confirm a destructive operation (mass erase).") var yes = false
+
+  func validate() throws {
+    if mass && !address.isEmpty { throw ValidationError("give either --mass or --address, not both") }
+    if !mass && address.isEmpty { throw ValidationError("give --address A (repeatable) or --mass --yes") }
+    if length != nil && address.count != 1 { throw ValidationError("--length needs exactly one --address") }
+  }
+
+  func run() throws {
+    if mass && !yes {
+      throw Exit.fail("mass erase destroys everything in flash. Add --yes to confirm", code: Exit.inputRejected)
+    }
+    let context = try DeviceContext(device)
+    let info = try context.selectDevice()
+    let alt = try device.alternate(on: info)
+    let map = try context.memoryMap(of: info, alternate: alt)
+    var sectors: [MemorySector] = []
+    if !mass {
+      for a in address {
+        let count = UInt64(length?.value ?? 1)
+        if let bad = map.firstUncoveredAddress(from: a.value, count: count, requiring: .erasable) {
+          throw Exit.fail(FlashPlanError.outsideMemory(firstBadAddress: bad, start: a.value, count: count,
+                                                       needed: .erasable, map: map).description, code: Exit.inputRejected)
+        }
+        for s in map.sectors(overlapping: a.value, count: count) where !sectors.contains(s) { sectors.append(s) }
+      }
+      sectors.sort { $0.address < $1.address }
+    }
+    let dfu = try context.open(info, alternate: alt)
+    defer { dfu.transport.close() }
+    let progress = ProgressReporter(clock: context.clock)
+    let start = context.clock.now
+    do throws(FlashError) {
+      if mass { try dfu.massErase(progress: progress.update) } else { try dfu.eraseSectors(sectors, progress: progress.update) }
+    } catch {
+      progress.finishLine()
+      try? context.saveSimulatorState()
+      throw Exit.fail(error)
+    }
+    progress.finishLine()
+    try context.saveSimulatorState()
+    let elapsed = (context.clock.now - start).secondsText
+    if mass {
+      Console.out("Mass erase done in \(elapsed).")
+    } else {
+      Console.out("Erased \(sectors.count) sector\(sectors.count == 1 ? "" : "s") in \(elapsed): "
+                  + sectors.map(\.description).joined(separator: ", "))
+    }
+  }
+}

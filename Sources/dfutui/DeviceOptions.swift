@@ -1,0 +1,74 @@
+import ArgumentParser
+import DfuSe
+
+/// How a command finds its device: dfu-util's filters, plus the simulator.
+struct DeviceOptions: ParsableArguments {
+  @Option(name: .customLong("simulate"),
+          help: ArgumentHelp("Use a simulated board instead of USB: stm32f405 or stm32l476. Repeat for several boards.",
+                             valueName: "profile"))
+  var simulate: [String] = []
+
+  @Option(name: .customLong("sim-state"),
+          help: ArgumentHelp("Keep the simulated boards' memory in this directory between runs.", valueName: "dir"))
+  var simulatorState: String?
+
+  @Option(name: .customLong("sim-time"),
+          help: ArgumentHelp("Simulated time: real (flash takes as long as on a chip) or instant.", valueName: "mode"))
+  var simulatorTime: SimulatedTime = .real
+
+  @Option(name: [.customShort("d"), .customLong("device")],
+          help: ArgumentHelp("Only devices with this USB ID, hex VID:PID (either may be empty).", valueName: "vid:pid"))
+  var device: VidPid?
+
+  @Option(name: [.customShort("S"), .customLong("serial")], help: "Only the device with this serial number.")
+  var serial: String?
+
+  @Option(name: [.customShort("p"), .customLong("path")],
+          help: ArgumentHelp("Only the device at this USB path, BUS-PORT[.PORT…], as `list` shows.", valueName: "path"))
+  var path: String?
+
+  @Option(name: [.customShort("a"), .customLong("alt")],
+          help: ArgumentHelp("Alternate setting by number or name (\"Internal Flash\", \"Option Bytes\").", valueName: "alt"))
+  var alt: String?
+
+  func validate() throws {
+    for name in simulate where SimulatedProfile.named(name) == nil {
+      let known = SimulatedProfile.all.map(\.name).joined(separator: ", ")
+      throw ValidationError("unknown simulated board '\(name)'; choose one of: \(known)")
+    }
+    if simulatorState != nil && simulate.isEmpty {
+      throw ValidationError("--sim-state needs --simulate")
+    }
+  }
+
+  /// True when the device matches the filters (not the alt setting).
+  func matches(_ d: DFUDeviceInfo) -> Bool {
+    if let device {
+      if let v = device.vendor, v != d.vendorID { return false }
+      if let p = device.product, p != d.productID { return false }
+    }
+    if let serial, d.serialNumber != serial { return false }
+    if let path, d.path != path { return false }
+    return true
+  }
+
+  /// The alternate setting `--alt` names on `device`, default `fallback`.
+  func alternate(on device: DFUDeviceInfo, default fallback: UInt8 = 0) throws(ExitCode) -> UInt8 {
+    guard let alt else { return fallback }
+    if let n = UInt8(alt), device.alternate(n) != nil { return n }
+    let wanted = alt.lowercased()
+    let named = device.alternateSettings.first { setting in
+      let name = (try? setting.memoryMap().name) ?? setting.name ?? ""
+      return name.lowercased() == wanted
+    }
+    if let named { return named.number }
+    let choices = device.alternateSettings.map { "\($0.number) (\((try? $0.memoryMap().name) ?? $0.name ?? "?"))" }
+    throw Exit.fail("the device has no alternate setting '\(alt)'; it has: \(choices.joined(separator: ", "))",
+                    code: Exit.usage)
+  }
+}
+
+/// Whether simulated boards run at chip speed or at once.
+enum SimulatedTime: String, ExpressibleByArgument, CaseIterable {
+  case real, instant
+}

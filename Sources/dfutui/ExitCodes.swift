@@ -1,0 +1,33 @@
+import ArgumentParser
+import DfuSe
+
+/// dfutui's documented exit codes (see `dfutui --help`).
+enum Exit {
+  static let deviceError: Int32 = 1
+  static let verifyFailed: Int32 = 2
+  static let noDevice: Int32 = 3
+  static let permission: Int32 = 4
+  static let usage: Int32 = 64
+  static let inputRejected: Int32 = 65
+  static let outputFailed: Int32 = 74
+
+  /// Prints `message` to stderr prefixed with "dfutui: error:" and returns the exit to throw.
+  static func fail(_ message: String, code: Int32) -> ExitCode {
+    Console.error("error: " + message)
+    return ExitCode(code)
+  }
+
+  /// Maps a flash-job failure to its message and exit code.
+  static func fail(_ error: FlashError) -> ExitCode {
+    switch error {
+    case .plan(let e): return fail(e.description, code: inputRejected)
+    case .device(.verifyFailed(let mismatches)): return fail(DfuSeError.verifyFailed(mismatches: mismatches).description, code: verifyFailed)
+    case .device(.transport(.accessDenied, _)): return fail(error.description, code: permission)
+    case .device(let e): return fail(e.description, code: deviceError)
+    }
+  }
+
+  static func fail(_ error: TransportError) -> ExitCode {
+    fail(error.description, code: error == .accessDenied ? permission : deviceError)
+  }
+}
