@@ -11,6 +11,9 @@ final class ProgressReporter {
   private var lastDraw: Duration = .zero
   private var lineOpen = false
 
+  /// Below this many bytes a phase is too short for plain progress lines.
+  static let plainThreshold = 8 * 1024
+
   init(clock: any BlockingClock, live: Bool = Console.stderrIsTerminal) {
     self.clock = clock
     self.live = live
@@ -32,6 +35,7 @@ final class ProgressReporter {
       lineOpen = true
       if p.completedBytes == p.totalBytes { finishLine() }
     } else {
+      guard p.totalBytes >= Self.plainThreshold else { return }
       let quarter = p.completedBytes * 4 / p.totalBytes
       guard quarter > lastQuarter else { return }
       lastQuarter = quarter

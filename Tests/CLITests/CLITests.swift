@@ -113,15 +113,16 @@ import Testing
   }
 
   @Test func severalBoardsMustBeChosenBetween() throws {
+    let dir = try TemporaryDirectory()
     let both = ["--simulate", "stm32f405", "--simulate", "stm32l476", "--sim-time", "instant"]
-    let r = try CLI.run(["read", "--address", "0x08000000", "--length", "16", "-o", "/dev/null"] + both)
+    let r = try CLI.run(["read", "--address", "0x08000000", "--length", "16", "-o", dir.path("x.bin")] + both)
     #expect(r.status == 3)
     #expect(r.stderr.contains("2 DFU devices match"))
     #expect(r.stderr.contains("--serial"))
     let list = try CLI.run(["list", "--json"] + both)
     let devices = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
     let serial = try #require(devices.last?["serial"] as? String)
-    let picked = try CLI.run(["read", "--address", "0x08000000", "--length", "16", "-o", "/dev/null", "--serial", serial] + both)
+    let picked = try CLI.run(["read", "--address", "0x08000000", "--length", "16", "-o", dir.path("x.bin"), "--serial", serial] + both)
     #expect(picked.status == 0, "\(picked.stderr)")
   }
 

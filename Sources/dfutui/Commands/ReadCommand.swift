@@ -34,7 +34,11 @@ struct ReadCommand: ParsableCommand {
     }
     progress.finishLine()
     do {
-      try Data(data).write(to: URL(fileURLWithPath: output), options: .atomic)
+      // Atomic (write then rename) for regular files; devices and pipes are written in place.
+      var isDirectory: ObjCBool = false
+      let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
+      let regular = !exists || ((try? FileManager.default.attributesOfItem(atPath: output)[.type]) as? FileAttributeType) == .typeRegular
+      try Data(data).write(to: URL(fileURLWithPath: output), options: regular ? .atomic : [])
     } catch {
       throw Exit.fail("cannot write \(output): \(error.localizedDescription)", code: Exit.outputFailed)
     }
