@@ -1,0 +1,169 @@
+/// A sparse firmware image: address-sorted, non-overlapping, merged segments,
+/// each remembering where its bytes came from. Every file reader produces one;
+/// the flash planner consumes it.
+///
+/// Adding bytes that overlap existing ones is an error naming both sources,
+/// unless the bytes are identical (then they merge). An image never wraps past
+/// 0xFFFFFFFF.
+public struct FirmwareImage: Hashable, Sendable {
+  /// Sorted by address; no two overlap or touch (touching segments are merged).
+  public private(set) var segments: [ImageSegment] = []
+  /// The entry point a file declared (HEX type 05/03, S7/S8/S9, ELF e_entry), if any.
+  public var entryPoint: UInt32?
+
+  public init() {}
+
+  /// One segment at `address`.
+  public init(bytes: [UInt8], at address: UInt32, origin: ImageOrigin) throws(ImageError) {
+    try add(bytes, at: address, origin: origin)
+  }
+
+  /// Total bytes of data (not counting gaps).
+  public var byteCount: Int { segments.reduce(0) { $0 + $1.bytes.count } }
+  public var isEmpty: Bool { segments.isEmpty }
+  public var lowestAddress: UInt32? { segments.first?.address }
+  /// One past the last byte.
+  public var endAddress: UInt64? { segments.last?.end }
+
+  /// Adds `bytes` at `address`.
+  /// - Throws: ``ImageError/addressOverflow(address:count:origin:)`` past 4 GiB,
+  ///   ``ImageError/overlap(address:existing:new:)`` when different bytes are
+  ///   already there.
+  public mutating func add(_ bytes: [UInt8], at address: UInt32, origin: ImageOrigin) throws(ImageError) {
+    guard !bytes.isEmpty else { return }
+    let end = UInt64(address) + UInt64(bytes.count)
+    guard end <= 1 << 32 else { throw .addressOverflow(address: address, count: bytes.count, origin: origin) }
+    // Fast path: appending right after the last segment (how HEX/S-record files are laid out).
+    if let last = segments.last, last.end == UInt64(address) {
+      segments[segments.count - 1].append(bytes, origin: origin)
+      return
+    }
+    if let last = segments.last, last.end < UInt64(address) {
+      segments.append(ImageSegment(address: address, bytes: bytes, origin: origin))
+      return
+    }
+    try insert(bytes, at: address, end: end, origin: origin)
+  }
+
+  /// Adds every segment of `other`.
+  public mutating func merge(_ other: FirmwareImage) throws(ImageError) {
+    for segment in other.segments {
+      for piece in segment.pieces {
+        let offset = Int(piece.address - segment.address)
+        try add(Array(segment.bytes[offset..<(offset + piece.count)]), at: piece.address, origin: piece.origin)
+      }
+    }
+    if entryPoint == nil { entryPoint = other.entryPoint }
+  }
+
+  /// The byte at `address`, or nil in a gap.
+  public func byte(at address: UInt32) -> UInt8? {
+    guard let i = segmentIndex(containing: address) else { return nil }
+    return segments[i].bytes[Int(address - segments[i].address)]
+  }
+
+  /// Index of the segment containing `address` (binary search).
+  public func segmentIndex(containing address: UInt32) -> Int? {
+    var lo = 0, hi = segments.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if segments[mid].end <= UInt64(address) { lo = mid + 1 } else { hi = mid }
+    }
+    return lo < segments.count && segments[lo].address <= address ? lo : nil
+  }
+
+  private mutating func insert(_ bytes: [UInt8], at address: UInt32, end: UInt64, origin: ImageOrigin) throws(ImageError) {
+    // Check every overlapped segment: identical bytes may merge, different ones may not.
+    for s in segments where UInt64(s.address) < end && s.end > UInt64(address) {
+      let from = max(UInt64(address), UInt64(s.address)), to = min(end, s.end)
+      for a in from..<to where s.bytes[Int(a - UInt64(s.address))] != bytes[Int(a - UInt64(address))] {
+        throw .overlap(address: UInt32(a), existing: s.piece(containing: UInt32(a)), new: origin)
+      }
+    }
+    // Rebuild the touched neighbourhood as one segment.
+    var start = UInt64(address), stop = end
+    var touched: [Int] = []
+    for (i, s) in segments.enumerated() where UInt64(s.address) <= end && s.end >= UInt64(address) {
+      touched.append(i)
+      start = min(start, UInt64(s.address))
+      stop = max(stop, s.end)
+    }
+    var merged = [UInt8](repeating: 0, count: Int(stop - start))
+    var pieces: [ImagePiece] = []
+    for i in touched {
+      let s = segments[i]
+      let o = Int(UInt64(s.address) - start)
+      merged.replaceSubrange(o..<(o + s.bytes.count), with: s.bytes)
+      pieces += s.pieces
+    }
+    let o = Int(UInt64(address) - start)
+    merged.replaceSubrange(o..<(o + bytes.count), with: bytes)
+    pieces.append(ImagePiece(address: address, count: bytes.count, origin: origin))
+    pieces.sort { $0.address < $1.address }
+    let segment = ImageSegment(address: UInt32(start), bytes: merged, pieces: pieces)
+    if let first = touched.first {
+      segments.replaceSubrange(first...touched.last!, with: [segment])
+    } else {
+      let at = segments.firstIndex { UInt64($0.address) > start } ?? segments.count
+      segments.insert(segment, at: at)
+    }
+  }
+}
+
+/// One contiguous run of image bytes.
+public struct ImageSegment: Hashable, Sendable {
+  public var address: UInt32
+  public var bytes: [UInt8]
+  /// The sources that make up the run, in address order.
+  public var pieces: [ImagePiece]
+
+  public init(address: UInt32, bytes: [UInt8], origin: ImageOrigin) {
+    self.address = address
+    self.bytes = bytes
+    pieces = [ImagePiece(address: address, count: bytes.count, origin: origin)]
+  }
+
+  init(address: UInt32, bytes: [UInt8], pieces: [ImagePiece]) {
+    self.address = address
+    self.bytes = bytes
+    self.pieces = pieces
+  }
+
+  /// One past the last byte.
+  public var end: UInt64 { UInt64(address) + UInt64(bytes.count) }
+
+  /// The piece holding `address` (for error messages).
+  public func piece(containing address: UInt32) -> ImagePiece {
+    pieces.last { $0.address <= address } ?? pieces[0]
+  }
+
+  mutating func append(_ more: [UInt8], origin: ImageOrigin) {
+    let at = UInt32(end)
+    bytes.append(contentsOf: more)
+    if var last = pieces.last, last.origin.file == origin.file, UInt64(last.address) + UInt64(last.count) == UInt64(at) {
+      last.count += more.count
+      last.lastLocation = origin.location
+      pieces[pieces.count - 1] = last
+    } else {
+      pieces.append(ImagePiece(address: at, count: more.count, origin: origin))
+    }
+  }
+}
+
+/// Why bytes could not be added to an image.
+public enum ImageError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// Different bytes for the same address from two places.
+  case overlap(address: UInt32, existing: ImagePiece, new: ImageOrigin)
+  /// Data that would run past 0xFFFFFFFF.
+  case addressOverflow(address: UInt32, count: Int, origin: ImageOrigin)
+
+  public var description: String {
+    switch self {
+    case .overlap(let address, let existing, let new):
+      return "\(new) puts different data at \(hex32(address)), which \(existing.sourceDescription) already fills. "
+        + "Fix the linker script or the build so each address is written once"
+    case .addressOverflow(let address, let count, let origin):
+      return "\(origin): \(count) bytes at \(hex32(address)) run past the end of the 32-bit address space"
+    }
+  }
+}
