@@ -30,19 +30,28 @@ public struct FirmwareImage: Hashable, Sendable {
   ///   ``ImageError/overlap(address:existing:new:)`` when different bytes are
   ///   already there.
   public mutating func add(_ bytes: [UInt8], at address: UInt32, origin: ImageOrigin) throws(ImageError) {
+    try add(bytes, at: address, origin: origin, lastLocation: nil)
+  }
+
+  /// Adds `bytes` that came from several consecutive records of one file
+  /// (`origin` is the first, `lastLocation` the last), as the file readers do.
+  mutating func add(_ bytes: [UInt8], at address: UInt32, origin: ImageOrigin,
+                    lastLocation: ImageOrigin.Location?) throws(ImageError) {
     guard !bytes.isEmpty else { return }
     let end = UInt64(address) + UInt64(bytes.count)
     guard end <= 1 << 32 else { throw .addressOverflow(address: address, count: bytes.count, origin: origin) }
     // Fast path: appending right after the last segment (how HEX/S-record files are laid out).
     if let last = segments.last, last.end == UInt64(address) {
-      segments[segments.count - 1].append(bytes, origin: origin)
+      segments[segments.count - 1].append(bytes, origin: origin, lastLocation: lastLocation)
       return
     }
-    if let last = segments.last, last.end < UInt64(address) {
-      segments.append(ImageSegment(address: address, bytes: bytes, origin: origin))
+    if segments.last.map({ $0.end < UInt64(address) }) ?? true {
+      segments.append(ImageSegment(address: address, bytes: bytes,
+                                   pieces: [ImagePiece(address: address, count: bytes.count, origin: origin,
+                                                       lastLocation: lastLocation)]))
       return
     }
-    try insert(bytes, at: address, end: end, origin: origin)
+    try insert(bytes, at: address, end: end, origin: origin, lastLocation: lastLocation)
   }
 
   /// Adds every segment of `other`.
@@ -50,7 +59,8 @@ public struct FirmwareImage: Hashable, Sendable {
     for segment in other.segments {
       for piece in segment.pieces {
         let offset = Int(piece.address - segment.address)
-        try add(Array(segment.bytes[offset..<(offset + piece.count)]), at: piece.address, origin: piece.origin)
+        try add(Array(segment.bytes[offset..<(offset + piece.count)]), at: piece.address, origin: piece.origin,
+                lastLocation: piece.lastLocation)
       }
     }
     if entryPoint == nil { entryPoint = other.entryPoint }
@@ -72,7 +82,8 @@ public struct FirmwareImage: Hashable, Sendable {
     return lo < segments.count && segments[lo].address <= address ? lo : nil
   }
 
-  private mutating func insert(_ bytes: [UInt8], at address: UInt32, end: UInt64, origin: ImageOrigin) throws(ImageError) {
+  private mutating func insert(_ bytes: [UInt8], at address: UInt32, end: UInt64, origin: ImageOrigin,
+                               lastLocation: ImageOrigin.Location?) throws(ImageError) {
     // Check every overlapped segment: identical bytes may merge, different ones may not.
     for s in segments where UInt64(s.address) < end && s.end > UInt64(address) {
       let from = max(UInt64(address), UInt64(s.address)), to = min(end, s.end)
@@ -98,7 +109,7 @@ public struct FirmwareImage: Hashable, Sendable {
     }
     let o = Int(UInt64(address) - start)
     merged.replaceSubrange(o..<(o + bytes.count), with: bytes)
-    pieces.append(ImagePiece(address: address, count: bytes.count, origin: origin))
+    pieces.append(ImagePiece(address: address, count: bytes.count, origin: origin, lastLocation: lastLocation))
     pieces.sort { $0.address < $1.address }
     let segment = ImageSegment(address: UInt32(start), bytes: merged, pieces: pieces)
     if let first = touched.first {
@@ -134,18 +145,19 @@ public struct ImageSegment: Hashable, Sendable {
 
   /// The piece holding `address` (for error messages).
   public func piece(containing address: UInt32) -> ImagePiece {
-    pieces.last { $0.address <= address } ?? pieces[0]
+    pieces.last { $0.address <= address } ?? pieces.first
+      ?? ImagePiece(address: self.address, count: bytes.count, origin: ImageOrigin(file: "?", location: .offset(0)))
   }
 
-  mutating func append(_ more: [UInt8], origin: ImageOrigin) {
+  mutating func append(_ more: [UInt8], origin: ImageOrigin, lastLocation: ImageOrigin.Location? = nil) {
     let at = UInt32(end)
     bytes.append(contentsOf: more)
     if var last = pieces.last, last.origin.file == origin.file, UInt64(last.address) + UInt64(last.count) == UInt64(at) {
       last.count += more.count
-      last.lastLocation = origin.location
+      last.lastLocation = lastLocation ?? origin.location
       pieces[pieces.count - 1] = last
     } else {
-      pieces.append(ImagePiece(address: at, count: more.count, origin: origin))
+      pieces.append(ImagePiece(address: at, count: more.count, origin: origin, lastLocation: lastLocation))
     }
   }
 }
