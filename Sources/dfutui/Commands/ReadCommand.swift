@@ -10,7 +10,7 @@ struct ReadCommand: ParsableCommand {
   @OptionGroup var device: DeviceOptions
   @Option(help: "Start address, e.g. 0x08000000.") var address: Address
   @Option(help: "Number of bytes (decimal, 0x…, or with K/M).") var length: ByteCount
-  @Option(name: [.short, .customLong("output")], help: "Output file (raw binary).") var output: String
+  @Option(name: [.short, .customLong("output")], help: "Output file: raw binary, or Intel HEX if it ends in .hex.") var output: String
 
   func run() throws {
     let context = try DeviceContext(device)
@@ -33,16 +33,15 @@ struct ReadCommand: ParsableCommand {
       throw Exit.fail(error)
     }
     progress.finishLine()
-    do {
-      // Atomic (write then rename) for regular files; devices and pipes are written in place.
-      var isDirectory: ObjCBool = false
-      let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
-      let regular = !exists || ((try? FileManager.default.attributesOfItem(atPath: output)[.type]) as? FileAttributeType) == .typeRegular
-      try Data(data).write(to: URL(fileURLWithPath: output), options: regular ? .atomic : [])
-    } catch {
-      throw Exit.fail("cannot write \(output): \(error.localizedDescription)", code: Exit.outputFailed)
+    // Atomic (write then rename) for regular files; devices and pipes are written in place.
+    let asHex = FirmwareFiles.outputKind(output) == .hex
+    var fileBytes = data
+    if asHex, let image = try? FirmwareImage(bytes: data, at: address.value,
+                                             origin: ImageOrigin(file: "device", location: .offset(0))) {
+      fileBytes = ImageExport.intelHex(image)
     }
+    try FirmwareFiles.write(fileBytes, to: output)
     try context.saveSimulatorState()
-    Console.out("Read \(data.count) bytes at \(hex32(address.value)) into \(output).")
+    Console.out("Read \(data.count) bytes at \(hex32(address.value)) into \(output)\(asHex ? " (Intel HEX)" : "").")
   }
 }

@@ -1,0 +1,67 @@
+import ArgumentParser
+import DfuSe
+
+/// `dfutui info`: what a firmware file holds, and what could go wrong flashing it.
+struct InfoCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "info",
+    abstract: "Show a firmware file's format, targets, segments, CRC32s, entry point and lint warnings.",
+    discussion: """
+      Lint warnings (field-notes: the STM32L476 DfuSe bricking): segments that are not whole
+      flash words, two segments sharing one flash word, gaps. No device is involved.
+      """)
+
+  @Argument(help: "Firmware file (.dfu, .hex, .srec, .elf or raw .bin).") var file: String
+  @Option(help: "Address of a raw binary's first byte (default 0x08000000 for display).") var address: Address?
+  @OptionGroup var flashWord: FlashWordOptions
+
+  func run() throws {
+    let bytes = try FirmwareFiles.readBytes(file)
+    let format = FirmwareLoader.detectFormat(bytes, fileName: file)
+    // Only raw and plain DFU files need an address; without one they are shown at the usual
+    // start of STM32 flash (an assumption for display, written nowhere).
+    let needsAddress = format == .raw || format == .plainDFU
+    let rawAddress = needsAddress ? address?.value ?? 0x0800_0000 : address?.value
+    let loaded = try FirmwareFiles.parse(bytes, path: file, rawAddress: rawAddress, printNotices: false)
+    var lines = ["\(file): \(loaded.format.displayName), \(loaded.targets.count) target\(loaded.targets.count == 1 ? "" : "s")"]
+    if (loaded.format == .raw || loaded.format == .plainDFU) && address == nil {
+      lines.append("  (no --address given: shown at 0x08000000)")
+    }
+    if let s = loaded.suffix {
+      lines.append("  DFU suffix: device \(hex4(s.vendorID)):\(hex4(s.productID)), bcdDevice \(hex4(s.bcdDevice)), "
+                   + "bcdDFU \(hex4(s.bcdDFU)), CRC ok")
+    }
+    let word = flashWord.size.bytes
+    var warnings: [String] = []
+    for (t, target) in loaded.targets.enumerated() {
+      let image = target.image
+      var head = "Target \(t)"
+      if let alt = target.alternateSetting { head += " (alt \(alt)" + (target.name.map { ", \"\($0)\"" } ?? "") + ")" }
+      lines.append(head + ": \(image.byteCount) bytes in \(image.segments.count) segment\(image.segments.count == 1 ? "" : "s")")
+      for s in image.segments {
+        let sources = s.pieces.map(\.sourceDescription)
+        let from = sources.count <= 3 ? sources.joined(separator: ", ") : sources.prefix(2).joined(separator: ", ")
+          + ", … (\(sources.count) pieces)"
+        lines.append("  \(hex32(s.address))–\(hex32(UInt32(s.end - 1)))  \(s.bytes.count) bytes  CRC32 "
+                     + "\(hex32(CRC32.checksum(s.bytes)))  from \(from)")
+      }
+      if let entry = image.entryPoint { lines.append("  entry point: \(hex32(entry))") }
+      if let vt = VectorTable(image: image) {
+        let verdict = vt.problems.isEmpty ? "looks like a Cortex-M vector table" : vt.problems.joined(separator: "; ")
+        lines.append("  vector table at \(hex32(vt.address)): initial SP \(hex32(vt.initialStackPointer)), "
+                     + "reset \(hex32(vt.resetVector)) (\(verdict))")
+      }
+      warnings += ImageLint.warnings(image, flashWordSize: word).map { "target \(t): " + $0 }
+    }
+    let notes = loaded.notices.filter { !$0.contains("element") }
+    warnings += loaded.notices.filter { $0.contains("element") }
+    lines += notes.map { "  note: " + $0 }
+    if warnings.isEmpty {
+      lines.append("No lint warnings (\(word)-byte flash words).")
+    } else {
+      lines.append("Lint (\(word)-byte flash words):")
+      lines += warnings.map { "  warning: " + $0 }
+    }
+    for line in lines { Console.out(line) }
+  }
+}
