@@ -25,6 +25,9 @@ public struct DFUControl: Equatable, Sendable, CustomStringConvertible {
   /// How long the transfer may take. Long for a status poll after an erase,
   /// because ST ROMs hold the next request off until the flash is done.
   public var timeout: Duration
+  /// True for a GETSTATUS sent while the device reported dfuDNBUSY: time in it
+  /// is device busy time, not link time (for the per-phase breakdown).
+  public var pollsBusyDevice = false
 
   public init(_ request: DFURequest, value: UInt16 = 0, data: [UInt8] = [], length: Int = 0, timeout: Duration) {
     self.request = request

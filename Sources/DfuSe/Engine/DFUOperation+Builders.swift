@@ -9,18 +9,18 @@ extension DFUOperation {
   public static let massEraseBudget: Duration = .seconds(40)
 
   /// Erases each sector with one ERASE command (AN3156 §5.3).
-  public static func erase(_ sectors: [MemorySector]) -> DFUOperation {
+  public static func erase(_ sectors: [MemorySector], tuning: OperationTuning = .init()) -> DFUOperation {
     var steps = [PlannedStep(.enterIdle, phase: .erase)]
     for s in sectors {
       steps.append(PlannedStep(.command(.erasePage(s.address)), phase: .erase, bytes: Int(s.size),
-                               busyBudget: eraseBudget(s.size)))
+                               busyBudget: eraseBudget(s.size), expectedBusy: tuning.timing?.eraseTime(sectorSize: s.size)))
     }
-    return DFUOperation(name: "erase", steps: steps)
+    return DFUOperation(name: "erase", pollPolicy: tuning.pollPolicy, steps: steps)
   }
 
   /// Erases the whole flash (one-byte ERASE command, AN3156 §5.3).
-  public static func massErase(totalBytes: Int = 0) -> DFUOperation {
-    DFUOperation(name: "mass erase", steps: [
+  public static func massErase(totalBytes: Int = 0, tuning: OperationTuning = .init()) -> DFUOperation {
+    DFUOperation(name: "mass erase", pollPolicy: tuning.pollPolicy, steps: [
       PlannedStep(.enterIdle, phase: .erase),
       PlannedStep(.command(.massErase), phase: .erase, bytes: totalBytes, busyBudget: massEraseBudget),
     ])
@@ -31,21 +31,30 @@ extension DFUOperation {
   /// §5.1). A shorter last chunk gets its own SET_ADDRESS and block 2, because
   /// the ROM multiplies by *this* request's length.
   public static func write(_ data: [UInt8], at address: UInt32, transferSize: Int,
-                           phase: OperationPhase = .write) -> DFUOperation {
+                           phase: OperationPhase = .write, tuning: OperationTuning = .init()) -> DFUOperation {
+    write(runs: [(address, data)], transferSize: transferSize, phase: phase, tuning: tuning)
+  }
+
+  /// Writes several runs in order, each with one SET_ADDRESS (see ``write(_:at:transferSize:phase:tuning:)``).
+  public static func write(runs: [(address: UInt32, data: [UInt8])], transferSize: Int,
+                           phase: OperationPhase = .write, tuning: OperationTuning = .init()) -> DFUOperation {
     var steps = [PlannedStep(.enterIdle, phase: phase)]
-    for (chunkAddress, chunk, block) in chunks(count: data.count, at: address, transferSize: transferSize) {
-      if block == 2 { steps.append(PlannedStep(.command(.setAddress(chunkAddress)), phase: phase)) }
-      let bytes = Array(data[chunk])
-      steps.append(PlannedStep(.download(block: block, data: bytes), phase: phase, bytes: bytes.count))
+    for run in runs {
+      for (chunkAddress, chunk, block) in chunks(count: run.data.count, at: run.address, transferSize: transferSize) {
+        if block == 2 { steps.append(PlannedStep(.command(.setAddress(chunkAddress)), phase: phase)) }
+        let bytes = Array(run.data[chunk])
+        steps.append(PlannedStep(.download(block: block, data: bytes), phase: phase, bytes: bytes.count,
+                                 expectedBusy: tuning.timing?.programTime(bytes: bytes.count)))
+      }
     }
-    return DFUOperation(name: "write", steps: steps)
+    return DFUOperation(name: "write", pollPolicy: tuning.pollPolicy, steps: steps)
   }
 
   /// Reads `count` bytes at `address`: SET_ADDRESS, ABORT to dfuIDLE (UPLOAD is
   /// only accepted from dfuIDLE/dfuUPLOAD-IDLE, AN3156 §5 note), then UPLOAD
   /// blocks 2, 3, …; ends with ABORT so the device is left in dfuIDLE.
   public static func read(at address: UInt32, count: Int, transferSize: Int,
-                          phase: OperationPhase = .read) -> DFUOperation {
+                          phase: OperationPhase = .read, tuning: OperationTuning = .init()) -> DFUOperation {
     var steps = [PlannedStep(.enterIdle, phase: phase)]
     for (chunkAddress, chunk, block) in chunks(count: count, at: address, transferSize: transferSize) {
       if block == 2 {
@@ -57,14 +66,14 @@ extension DFUOperation {
                                bytes: chunk.count))
     }
     steps.append(PlannedStep(.abort, phase: phase))
-    return DFUOperation(name: phase == .verify ? "verify" : "read", steps: steps)
+    return DFUOperation(name: phase == .verify ? "verify" : "read", pollPolicy: tuning.pollPolicy, steps: steps)
   }
 
   /// Leaves DFU: SET_ADDRESS to `address` (the application's vector table),
   /// then a zero-length DNLOAD (AN3156 §5.5). The pointer is always re-set, so
   /// the ROM never jumps into the middle of the last written block.
-  public static func leave(at address: UInt32) -> DFUOperation {
-    DFUOperation(name: "leave", steps: [
+  public static func leave(at address: UInt32, tuning: OperationTuning = .init()) -> DFUOperation {
+    DFUOperation(name: "leave", pollPolicy: tuning.pollPolicy, steps: [
       PlannedStep(.enterIdle, phase: .leave),
       PlannedStep(.command(.setAddress(address)), phase: .leave),
       PlannedStep(.leave, phase: .leave),
@@ -114,5 +123,21 @@ extension DFUOperation {
       offset += length
     }
     return result
+  }
+}
+
+/// Chip knowledge that shapes an operation's polling (see ``PollPolicy``).
+public struct OperationTuning: Hashable, Sendable {
+  public var pollPolicy: PollPolicy
+  public var timing: FlashTiming?
+
+  public init(pollPolicy: PollPolicy = .literal, timing: FlashTiming? = nil) {
+    self.pollPolicy = pollPolicy
+    self.timing = timing
+  }
+
+  /// The tuning for a chip profile.
+  public init(_ chip: ChipProfile) {
+    self.init(pollPolicy: chip.pollPolicy, timing: chip.timing)
   }
 }

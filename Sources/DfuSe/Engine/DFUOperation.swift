@@ -16,6 +16,8 @@ public struct DFUOperation: Sendable {
   /// A short name for messages ("write", "erase").
   public let name: String
   public let steps: [PlannedStep]
+  /// How to wait between status polls (``PollPolicy/literal`` unless the chip is known).
+  public var pollPolicy: PollPolicy
   /// Bytes returned by UPLOAD steps, in order.
   public private(set) var uploaded: [UInt8] = []
   /// Where the operation is, for progress displays.
@@ -40,6 +42,7 @@ public struct DFUOperation: Sendable {
   private var busyWaited: Duration = .zero
   private var lastPoll: Duration = .milliseconds(10)
   private var commandAccepted = false
+  private var busyPolls = 0
   private var terminal: DFUAction?
 
   /// What the result of the transfer in flight means.
@@ -53,8 +56,9 @@ public struct DFUOperation: Sendable {
     case cleanupClear(DfuSeError)
   }
 
-  public init(name: String, steps: [PlannedStep]) {
+  public init(name: String, pollPolicy: PollPolicy = .literal, steps: [PlannedStep]) {
     self.name = name
+    self.pollPolicy = pollPolicy
     self.steps = steps
     for s in steps { phaseTotals[s.phase, default: 0] += s.bytes }
     let first = steps.first?.phase ?? .prepare
@@ -106,6 +110,7 @@ public struct DFUOperation: Sendable {
     stalls = 0
     busyWaited = .zero
     commandAccepted = false
+    busyPolls = 0
     let step = current
     if progress.phase != step.phase {
       progress = OperationProgress(phase: step.phase, completedBytes: phaseDone[step.phase] ?? 0,
@@ -135,7 +140,9 @@ public struct DFUOperation: Sendable {
   }
 
   private mutating func sendStatus(_ expect: Expectation, timeout: Duration = Self.shortTimeout) {
-    send(DFUControl(.getStatus, length: StatusResponse.byteCount, timeout: timeout), expect)
+    var control = DFUControl(.getStatus, length: StatusResponse.byteCount, timeout: timeout)
+    if case .busyStatus = expect { control.pollsBusyDevice = commandAccepted }
+    send(control, expect)
   }
 
   private mutating func completeStep(outcome: OperationOutcome? = nil) {
@@ -280,13 +287,14 @@ public struct DFUOperation: Sendable {
     switch status.state {
     case .downloadBusy:
       commandAccepted = true
-      if status.pollTimeout > .zero { lastPoll = status.pollTimeout }
-      let wait = max(status.pollTimeout, Self.minimumPollInterval)
-      busyWaited += wait
+      busyPolls += 1
+      let wait = pollWait(reported: status.pollTimeout, firstBusy: busyPolls == 1)
+      if wait > .zero { lastPoll = wait }
+      busyWaited += max(wait, Self.minimumPollInterval)
       guard busyWaited <= current.busyBudget else {
-        return fail(.stuckBusy(during: stepLabel, polls: stalls + 1))
+        return fail(.stuckBusy(during: stepLabel, polls: busyPolls))
       }
-      queue.append((.wait(wait), nil))
+      if wait > .zero { queue.append((.wait(wait), nil)) }
       sendStatus(.busyStatus, timeout: current.busyBudget + Self.shortTimeout)
     case .downloadIdle where status.status == .ok:
       completeStep(outcome: expectsReset ? .deviceReset : nil)
@@ -297,6 +305,19 @@ public struct DFUOperation: Sendable {
     default:
       fail(.unexpectedState(status.state, expected: [.downloadBusy, .downloadIdle], during: stepLabel))
     }
+  }
+
+  /// The pause before the next status poll after dfuDNBUSY (``PollPolicy``):
+  /// by default exactly `bwPollTimeout` (DFU 1.1 §6.1.2), at least 1 ms so a
+  /// device reporting 0 is not flooded; at once on ROMs that hold the request
+  /// (first poll only); never before the datasheet duration on L4-class ROMs.
+  private func pollWait(reported: Duration, firstBusy: Bool) -> Duration {
+    if pollPolicy.pollEarly && firstBusy && !expectsReset { return .zero }
+    var wait = max(reported, Self.minimumPollInterval)
+    if pollPolicy.waitForExpectedDuration, firstBusy, let expected = current.expectedBusy {
+      wait = max(wait, expected)
+    }
+    return wait
   }
 
   private mutating func handleUpload(_ result: DFUTransferResult, length: Int, address: UInt32, allowShort: Bool) {

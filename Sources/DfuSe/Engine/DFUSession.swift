@@ -53,7 +53,9 @@ public final class DFUSession {
     let setup = SetupPacket(control.request, value: control.value, interface: transport.interfaceNumber, length: length)
     let start = clock.now
     defer {
-      statistics.usbTime += clock.now - start
+      let elapsed = clock.now - start
+      statistics.usbTime += elapsed
+      if control.pollsBusyDevice { statistics.busyPollTime += elapsed }
       statistics.transfers += 1
     }
     do throws(TransportError) {
@@ -77,6 +79,8 @@ public struct SessionStatistics: Equatable, Sendable {
   public var usbTime: Duration = .zero
   /// Time sleeping on `bwPollTimeout`s.
   public var waitTime: Duration = .zero
+  /// Part of ``usbTime`` spent in status polls of a busy device (held off by the ROM).
+  public var busyPollTime: Duration = .zero
   public var transfers = 0
   /// Firmware bytes sent in Write Memory DNLOADs.
   public var bytesDown = 0

@@ -32,11 +32,15 @@ public struct PlannedStep: Equatable, Sendable {
   public var bytes: Int
   /// Longest the device may legitimately stay busy on this step.
   public var busyBudget: Duration
+  /// How long the flash work should take (datasheet typical), when known.
+  public var expectedBusy: Duration?
 
-  public init(_ step: DFUStep, phase: OperationPhase, bytes: Int = 0, busyBudget: Duration = .seconds(5)) {
+  public init(_ step: DFUStep, phase: OperationPhase, bytes: Int = 0, busyBudget: Duration = .seconds(5),
+              expectedBusy: Duration? = nil) {
     self.step = step
     self.phase = phase
     self.bytes = bytes
     self.busyBudget = busyBudget
+    self.expectedBusy = expectedBusy
   }
 }

@@ -1,6 +1,8 @@
 /// A bench of simulated boards on USB bus 1: board *i* sits on port *i* + 1.
 public final class SimulatedBus: DFUBus {
   public let boards: [SimulatedSTM32]
+  /// USB transfer time given to every transport this bus opens (none by default).
+  public var link = SimulatedUSBLink.instant
 
   public init(boards: [SimulatedSTM32]) {
     self.boards = boards
@@ -37,6 +39,8 @@ public final class SimulatedBus: DFUBus {
   public func openSimulated(_ device: DFUDeviceInfo, alternateSetting: UInt8 = 0) throws(TransportError)
     -> SimulatedTransport {
     guard let board = board(for: device) else { throw .notFound }
-    return try board.open(alternateSetting: alternateSetting)
+    let transport = try board.open(alternateSetting: alternateSetting)
+    transport.link = link
+    return transport
   }
 }

@@ -21,14 +21,21 @@ public final class SimulatedTransport: DFUTransport {
   /// The ROM's DFU interface is interface 0.
   public var interfaceNumber: UInt8 { 0 }
 
+  /// The link's transfer time (``SimulatedUSBLink``) is spent on the board's clock;
+  /// ``SimulatedUSBLink/instant`` (the default) costs nothing.
+  public var link = SimulatedUSBLink.instant
+
   public func controlOut(_ setup: SetupPacket, data: [UInt8], timeout: Duration) throws(TransportError) {
     guard !closed else { throw .noDevice }
+    board.clock.sleep(for: link.cost(bytes: data.count))
     _ = try board.transfer(setup, outData: data, generation: generation, timeout: timeout)
   }
 
   public func controlIn(_ setup: SetupPacket, timeout: Duration) throws(TransportError) -> [UInt8] {
     guard !closed else { throw .noDevice }
-    return try board.transfer(setup, outData: nil, generation: generation, timeout: timeout)
+    let reply = try board.transfer(setup, outData: nil, generation: generation, timeout: timeout)
+    board.clock.sleep(for: link.cost(bytes: reply.count))
+    return reply
   }
 
   /// SET_INTERFACE: selects the memory map the ROM checks addresses against.

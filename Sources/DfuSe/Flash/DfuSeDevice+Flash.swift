@@ -1,0 +1,211 @@
+/// Executes a ``FlashPlan``: optional pre-read (differential, blank check on
+/// non-ECC flash, preserve, backup), erase, write, verify.
+extension DfuSeDevice {
+  /// Flashes `plan`.
+  /// - Throws: ``FlashError``; a verify mismatch is ``DfuSeError/verifyFailed(mismatches:)``.
+  public func flash(_ plan: FlashPlan, options: FlashOptions = .init(),
+                    progress: (OperationProgress) -> Void = { _ in }) throws(FlashError) -> FlashReport {
+    let start = session.clock.now
+    let before = session.statistics
+    let tuning = OperationTuning(plan.chip)
+    let transfer = plan.chip.transferSize(descriptor: transferSize)
+    let ecc = plan.chip.family.hasECC
+    let needsRead = options.differential || options.preserve || options.backup || !ecc
+
+    // 1. Current content of every planned sector, when the options need it.
+    var current: [UInt32: [UInt8]] = [:]
+    if needsRead {
+      for group in Self.contiguousGroups(plan.sectors.map(\.sector)) {
+        let count = Int(group.last!.end - UInt64(group[0].address))
+        let bytes = try read(at: group[0].address, count: count, phase: .prepare, progress: progress)
+        var offset = 0
+        for s in group {
+          current[s.address] = Array(bytes[offset..<(offset + Int(s.size))])
+          offset += Int(s.size)
+        }
+      }
+    }
+
+    // 2. Decide each sector.
+    var actions: [UInt32: SectorAction] = [:]
+    var skipped = 0
+    for s in plan.sectors {
+      guard let old = current[s.sector.address] else { actions[s.sector.address] = .eraseAndWrite; continue }
+      let (same, programmable) = Self.compare(plan.image, old: old, sector: s.sector)
+      if same && (options.differential || !ecc) {
+        actions[s.sector.address] = .unchanged
+        skipped += s.imageBytes
+      } else if programmable && !ecc && !options.preserve {
+        actions[s.sector.address] = .programWithoutErase
+      } else {
+        actions[s.sector.address] = .eraseAndWrite
+      }
+    }
+
+    // 3. Backup of what will be erased.
+    var backup: FirmwareImage?
+    if options.backup {
+      var image = FirmwareImage()
+      for s in plan.sectors where actions[s.sector.address] == .eraseAndWrite {
+        try? image.add(current[s.sector.address]!, at: s.sector.address,
+                       origin: ImageOrigin(file: "backup", location: .offset(Int(s.sector.address))))
+      }
+      backup = image
+    }
+
+    // 4. Erase: boot sector first, so an interruption never leaves a stale vector table in front of new code.
+    var toErase = plan.sectors.map(\.sector).filter { actions[$0.address] == .eraseAndWrite }
+    if let boot = plan.bootSector, let i = toErase.firstIndex(of: boot) { toErase.insert(toErase.remove(at: i), at: 0) }
+    if !toErase.isEmpty {
+      var op = DFUOperation.erase(toErase, tuning: tuning)
+      try run(&op, progress)
+    }
+
+    // 5. Write: runs in skipped sectors dropped, preserved sectors rewritten whole, boot sector last.
+    let runs = Self.writeRuns(plan, actions: actions, current: current, preserve: options.preserve)
+    let ordered = runs.filter { !plan.isInBootSector($0.address) } + runs.filter { plan.isInBootSector($0.address) }
+    if !ordered.isEmpty {
+      var op = DFUOperation.write(runs: ordered.map { ($0.address, $0.data) }, transferSize: transfer, tuning: tuning)
+      try run(&op, progress)
+    }
+
+    // 6. Verify every written byte that matters: image bytes and preserved bytes (not padding).
+    var verified = false
+    if options.verify {
+      var mismatches: [ClosedRange<UInt32>] = []
+      for r in runs {
+        let back = try read(at: r.address, count: r.data.count, phase: .verify, progress: progress)
+        mismatches += Self.mismatches(plan.image, run: r, readBack: back, preserved: options.preserve ? current : [:])
+      }
+      guard mismatches.isEmpty else { throw .device(.verifyFailed(mismatches: mismatches)) }
+      verified = true
+    }
+    let stats = session.statistics
+    let busyPolls = stats.busyPollTime - before.busyPollTime
+    let waits = stats.waitTime - before.waitTime
+    return FlashReport(
+      imageBytes: plan.image.byteCount, programmedBytes: runs.reduce(0) { $0 + $1.data.count }, skippedBytes: skipped,
+      actions: actions, sectorsErased: toErase.count, verified: verified, elapsed: session.clock.now - start,
+      usbTime: (stats.usbTime - before.usbTime) - busyPolls, deviceBusyTime: busyPolls + waits, hostWaitTime: waits,
+      backup: backup)
+  }
+
+  /// Sectors grouped into address-contiguous runs (one read each).
+  static func contiguousGroups(_ sectors: [MemorySector]) -> [[MemorySector]] {
+    var groups: [[MemorySector]] = []
+    for s in sectors {
+      if let last = groups.last?.last, last.end == UInt64(s.address) { groups[groups.count - 1].append(s) } else { groups.append([s]) }
+    }
+    return groups
+  }
+
+  /// Whether the image bytes in `sector` equal `old`, and whether they could be
+  /// reached from `old` by clearing bits only (`old & new == new`).
+  static func compare(_ image: FirmwareImage, old: [UInt8], sector: MemorySector) -> (same: Bool, programmable: Bool) {
+    var same = true, programmable = true
+    for seg in image.segments where UInt64(seg.address) < sector.end && seg.end > UInt64(sector.address) {
+      let from = max(UInt64(seg.address), UInt64(sector.address)), to = min(seg.end, sector.end)
+      for a in from..<to {
+        let new = seg.bytes[Int(a - UInt64(seg.address))], was = old[Int(a - UInt64(sector.address))]
+        if new != was { same = false }
+        if was & new != new { programmable = false; return (false, false) }
+      }
+    }
+    return (same, programmable)
+  }
+
+  /// The runs to program after the sector decisions.
+  static func writeRuns(_ plan: FlashPlan, actions: [UInt32: SectorAction], current: [UInt32: [UInt8]],
+                        preserve: Bool) -> [FlashPlan.Run] {
+    var result: [FlashPlan.Run] = []
+    for run in plan.runs {
+      // Split the run at sector boundaries and keep the pieces whose sector is written.
+      var offset = 0
+      while offset < run.data.count {
+        let address = run.address + UInt32(offset)
+        guard let sector = plan.map.sector(containing: address) else { break }
+        let n = min(run.data.count - offset, Int(sector.end - UInt64(address)))
+        let action = actions[sector.address] ?? .eraseAndWrite
+        if action != .unchanged {
+          if preserve, action == .eraseAndWrite, var whole = current[sector.address] {
+            // Whole sector: old content with the run's bytes laid over it (once per sector).
+            if !result.contains(where: { $0.address == sector.address }) {
+              for r in plan.runs where UInt64(r.address) < sector.end && r.end > UInt64(sector.address) {
+                let from = max(UInt64(r.address), UInt64(sector.address)), to = min(r.end, sector.end)
+                for a in from..<to { whole[Int(a - UInt64(sector.address))] = r.data[Int(a - UInt64(r.address))] }
+              }
+              Self.restorePadding(&whole, image: plan.image, sector: sector, old: current[sector.address]!)
+              result.append(FlashPlan.Run(address: sector.address, data: whole))
+            }
+          } else {
+            result.append(FlashPlan.Run(address: address, data: Array(run.data[offset..<(offset + n)])))
+          }
+        }
+        offset += n
+      }
+    }
+    // Re-join pieces that touch, so each contiguous stretch costs one SET_ADDRESS.
+    var joined: [FlashPlan.Run] = []
+    for r in result.sorted(by: { $0.address < $1.address }) {
+      if var last = joined.last, last.end == UInt64(r.address), !plan.crossesCut(at: r.address) {
+        last.data += r.data
+        joined[joined.count - 1] = last
+      } else {
+        joined.append(r)
+      }
+    }
+    return joined
+  }
+
+  /// In a preserved sector, padding positions keep the old bytes instead of the pad value.
+  static func restorePadding(_ whole: inout [UInt8], image: FirmwareImage, sector: MemorySector, old: [UInt8]) {
+    var covered = [Bool](repeating: false, count: Int(sector.size))
+    for seg in image.segments where UInt64(seg.address) < sector.end && seg.end > UInt64(sector.address) {
+      let from = max(UInt64(seg.address), UInt64(sector.address)), to = min(seg.end, sector.end)
+      for a in from..<to { covered[Int(a - UInt64(sector.address))] = true }
+    }
+    for i in 0..<whole.count where !covered[i] { whole[i] = old[i] }
+  }
+
+  /// Mismatched image (and preserved) bytes of one written run.
+  static func mismatches(_ image: FirmwareImage, run: FlashPlan.Run, readBack: [UInt8],
+                         preserved: [UInt32: [UInt8]]) -> [ClosedRange<UInt32>] {
+    var expected = [UInt8?](repeating: nil, count: run.data.count)
+    for (sectorAddress, old) in preserved {
+      let sEnd = UInt64(sectorAddress) + UInt64(old.count)
+      guard UInt64(sectorAddress) < run.end, sEnd > UInt64(run.address) else { continue }
+      for a in max(UInt64(sectorAddress), UInt64(run.address))..<min(sEnd, run.end) {
+        expected[Int(a - UInt64(run.address))] = old[Int(a - UInt64(sectorAddress))]
+      }
+    }
+    for seg in image.segments where UInt64(seg.address) < run.end && seg.end > UInt64(run.address) {
+      for a in max(UInt64(seg.address), UInt64(run.address))..<min(seg.end, run.end) {
+        expected[Int(a - UInt64(run.address))] = seg.bytes[Int(a - UInt64(seg.address))]
+      }
+    }
+    var ranges: [ClosedRange<UInt32>] = []
+    var open: Int?
+    for i in 0...expected.count {
+      let bad = i < expected.count && expected[i].map { $0 != readBack[i] } == true
+      if bad, open == nil { open = i }
+      if !bad, let s = open {
+        ranges.append((run.address + UInt32(s))...(run.address + UInt32(i - 1)))
+        open = nil
+      }
+    }
+    return ranges
+  }
+}
+
+extension FlashPlan {
+  /// True when `address` lies in the boot sector.
+  func isInBootSector(_ address: UInt32) -> Bool {
+    guard let boot = bootSector else { return false }
+    return address >= boot.address && UInt64(address) < boot.end
+  }
+
+  /// True when a run must not continue across `address` (bank boundary or boot-sector end).
+  func crossesCut(at address: UInt32) -> Bool {
+    chip.bankBoundaries.contains(address) || bootSector.map { UInt64(address) == $0.end } == true
+  }
+}
