@@ -18,6 +18,6 @@ struct Dfutui: ParsableCommand {
       the device's memory, missing confirmation); 74 the output file could not be written.
       """,
     subcommands: [ListCommand.self, ReadCommand.self, WriteCommand.self, EraseCommand.self, LeaveCommand.self,
-                  ConvertCommand.self, InfoCommand.self]
+                  ConvertCommand.self, InfoCommand.self, OptionsCommand.self, UnprotectCommand.self]
   )
 }

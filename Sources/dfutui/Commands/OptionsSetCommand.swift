@@ -1,0 +1,83 @@
+import ArgumentParser
+import DfuSe
+
+/// `dfutui options set FIELD=VALUE… [--yes] [--irreversible-rdp2 PHRASE]`.
+struct OptionsSetCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "set", abstract: "Change option fields; shows the diff and the boot path, writes only with --yes.")
+
+  @OptionGroup var device: DeviceOptions
+  @OptionGroup var ob: OptionByteOptions
+  @Argument(help: "Edits, FIELD=VALUE (e.g. nRST_STOP=0, RDP=level1, nWRP=0xFFE).") var edits: [String]
+  @Flag(help: "Confirm the write.") var yes = false
+  @Option(name: .customLong("irreversible-rdp2"),
+          help: ArgumentHelp("Required for RDP level 2: the exact phrase \"\(OptionByteChangePlan.irreversiblePhrase)\".",
+                             valueName: "phrase"))
+  var irreversiblePhrase: String?
+
+  func run() throws {
+    var parsed: [OptionEdit] = []
+    for e in edits {
+      do throws(OptionByteError) { parsed.append(try OptionEdit(parsing: e)) } catch { throw Exit.fail(error) }
+    }
+    let context = try DeviceContext(device)
+    let controller = try ob.controller(context)
+    try OptionsWriter.run(context: context, controller: controller, boot0: ob.boot0 == 1, yes: yes,
+                          phrase: irreversiblePhrase) { (current: OptionBytes) throws(OptionByteError) -> OptionBytes in
+      var after = current
+      for e in parsed { try after.apply(e) }
+      return after
+    }
+  }
+}
+
+/// `dfutui options reset-defaults --yes`.
+struct OptionsResetDefaultsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reset-defaults", abstract: "Write the family's factory option bytes (needs --yes).")
+
+  @OptionGroup var device: DeviceOptions
+  @OptionGroup var ob: OptionByteOptions
+  @Flag(help: "Confirm the write.") var yes = false
+
+  func run() throws {
+    let context = try DeviceContext(device)
+    let controller = try ob.controller(context)
+    try OptionsWriter.run(context: context, controller: controller, boot0: ob.boot0 == 1, yes: yes, phrase: nil) {
+      (current: OptionBytes) throws(OptionByteError) -> OptionBytes in
+      OptionBytes.factoryDefaults(current.family, zoneCount: current.zones.count)
+    }
+  }
+}
+
+/// The shared read → plan → show → confirm → write → verify flow.
+enum OptionsWriter {
+  static func run(context: DeviceContext, controller: OptionByteController, boot0: Bool, yes: Bool, phrase: String?,
+                  edit: (OptionBytes) throws(OptionByteError) -> OptionBytes) throws {
+    let report: OptionByteWriteReport
+    do throws(OptionByteError) {
+      let before = try controller.read()
+      let plan = try OptionByteChangePlan(before: before, after: try edit(before), boot0Pin: boot0)
+      if plan.isEmpty {
+        Console.out("Nothing to change: the option bytes already hold these values.")
+        try? context.saveSimulatorState()
+        return
+      }
+      Console.out(contentsOf: OptionBytesText.plan(plan, controller: controller))
+      try plan.check(confirmed: yes, irreversiblePhrase: phrase)
+      let progress = ProgressReporter(clock: context.clock)
+      defer { progress.finishLine() }
+      report = try controller.write(plan, confirmed: yes, irreversiblePhrase: phrase, progress: progress.update)
+    } catch {
+      try? context.saveSimulatorState()
+      throw Exit.fail(error)
+    }
+    try context.saveSimulatorState()
+    let secs = report.elapsed.secondsText
+    if report.verified {
+      Console.out("Option bytes written and verified in \(secs) (\(report.resets) reset\(report.resets == 1 ? "" : "s")): \(report.note).")
+    } else {
+      Console.out("Option bytes written in \(secs); NOT verified: \(report.note).")
+    }
+  }
+}
