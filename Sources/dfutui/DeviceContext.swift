@@ -35,7 +35,9 @@ final class DeviceContext {
       }
     }
     self.boards = boards
-    bus = SimulatedBus(boards: boards)
+    let simulated = SimulatedBus(boards: boards)
+    simulated.link = .fullSpeed
+    bus = simulated
   }
 
   static func stateDirectory(_ base: String, index: Int, count: Int) -> String {

@@ -7,6 +7,7 @@ enum Exit {
   static let verifyFailed: Int32 = 2
   static let noDevice: Int32 = 3
   static let permission: Int32 = 4
+  static let notBootable: Int32 = 5
   static let usage: Int32 = 64
   static let inputRejected: Int32 = 65
   static let outputFailed: Int32 = 74
@@ -24,6 +25,7 @@ enum Exit {
     case .device(.verifyFailed(let mismatches)): return fail(DfuSeError.verifyFailed(mismatches: mismatches).description, code: verifyFailed)
     case .device(.transport(.accessDenied, _)): return fail(error.description, code: permission)
     case .device(let e): return fail(e.description, code: deviceError)
+    case .aborted: return fail(error.description, code: outputFailed)
     }
   }
 

@@ -37,7 +37,7 @@ import Testing
     let w = try CLI.run(["write", file, "--address", "0x08000000"] + sim(profile, dir))
     #expect(w.status == 0, "\(w.stderr)")
     #expect(w.stdout.contains("Wrote and verified 5001 bytes at 0x08000000"))
-    #expect(w.stderr.contains("+7 bytes of 0xFF"))
+    #expect(w.stderr.contains("incl. 7 bytes of padding"))
     let r = try CLI.run(["read", "--address", "0x08000000", "--length", "5001", "-o", dir.path("back.bin")] + sim(profile, dir))
     #expect(r.status == 0, "\(r.stderr)")
     #expect(try dir.read("back.bin") == image)

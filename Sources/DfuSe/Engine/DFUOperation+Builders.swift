@@ -55,15 +55,24 @@ extension DFUOperation {
   /// blocks 2, 3, …; ends with ABORT so the device is left in dfuIDLE.
   public static func read(at address: UInt32, count: Int, transferSize: Int,
                           phase: OperationPhase = .read, tuning: OperationTuning = .init()) -> DFUOperation {
+    read(ranges: [(address, count)], transferSize: transferSize, phase: phase, tuning: tuning)
+  }
+
+  /// Reads several ranges in one operation; ``DFUOperation/uploaded`` holds
+  /// their bytes one after the other.
+  public static func read(ranges: [(address: UInt32, count: Int)], transferSize: Int,
+                          phase: OperationPhase = .read, tuning: OperationTuning = .init()) -> DFUOperation {
     var steps = [PlannedStep(.enterIdle, phase: phase)]
-    for (chunkAddress, chunk, block) in chunks(count: count, at: address, transferSize: transferSize) {
-      if block == 2 {
-        if steps.count > 1 { steps.append(PlannedStep(.abort, phase: phase)) }
-        steps.append(PlannedStep(.command(.setAddress(chunkAddress)), phase: phase))
-        steps.append(PlannedStep(.abort, phase: phase))
+    for range in ranges {
+      for (chunkAddress, chunk, block) in chunks(count: range.count, at: range.address, transferSize: transferSize) {
+        if block == 2 {
+          if steps.count > 1 { steps.append(PlannedStep(.abort, phase: phase)) }
+          steps.append(PlannedStep(.command(.setAddress(chunkAddress)), phase: phase))
+          steps.append(PlannedStep(.abort, phase: phase))
+        }
+        steps.append(PlannedStep(.upload(block: block, length: chunk.count, address: chunkAddress), phase: phase,
+                                 bytes: chunk.count))
       }
-      steps.append(PlannedStep(.upload(block: block, length: chunk.count, address: chunkAddress), phase: phase,
-                               bytes: chunk.count))
     }
     steps.append(PlannedStep(.abort, phase: phase))
     return DFUOperation(name: phase == .verify ? "verify" : "read", pollPolicy: tuning.pollPolicy, steps: steps)

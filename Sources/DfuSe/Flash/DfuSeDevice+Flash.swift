@@ -3,7 +3,11 @@
 extension DfuSeDevice {
   /// Flashes `plan`.
   /// - Throws: ``FlashError``; a verify mismatch is ``DfuSeError/verifyFailed(mismatches:)``.
+  ///   - saveBackup: with ``FlashOptions/backup``, called with the content of
+  ///     every sector about to be erased, before the first erase; return an
+  ///     error message to stop (nothing erased), or nil to go on.
   public func flash(_ plan: FlashPlan, options: FlashOptions = .init(),
+                    saveBackup: (FirmwareImage) -> String? = { _ in nil },
                     progress: (OperationProgress) -> Void = { _ in }) throws(FlashError) -> FlashReport {
     let start = session.clock.now
     let before = session.statistics
@@ -15,14 +19,13 @@ extension DfuSeDevice {
     // 1. Current content of every planned sector, when the options need it.
     var current: [UInt32: [UInt8]] = [:]
     if needsRead {
-      for group in Self.contiguousGroups(plan.sectors.map(\.sector)) {
-        let count = Int(group.last!.end - UInt64(group[0].address))
-        let bytes = try read(at: group[0].address, count: count, phase: .prepare, progress: progress)
-        var offset = 0
-        for s in group {
-          current[s.address] = Array(bytes[offset..<(offset + Int(s.size))])
-          offset += Int(s.size)
-        }
+      let groups = Self.contiguousGroups(plan.sectors.map(\.sector))
+      let bytes = try readRanges(groups.map { ($0[0].address, Int($0.last!.end - UInt64($0[0].address))) },
+                                 phase: .prepare, tuning: tuning, progress: progress)
+      var offset = 0
+      for s in groups.joined() {
+        current[s.address] = Array(bytes[offset..<(offset + Int(s.size))])
+        offset += Int(s.size)
       }
     }
 
@@ -51,6 +54,7 @@ extension DfuSeDevice {
                        origin: ImageOrigin(file: "backup", location: .offset(Int(s.sector.address))))
       }
       backup = image
+      if let problem = saveBackup(image) { throw .aborted(problem) }
     }
 
     // 4. Erase: boot sector first, so an interruption never leaves a stale vector table in front of new code.
@@ -71,11 +75,14 @@ extension DfuSeDevice {
 
     // 6. Verify every written byte that matters: image bytes and preserved bytes (not padding).
     var verified = false
-    if options.verify {
+    if options.verify && !runs.isEmpty {
       var mismatches: [ClosedRange<UInt32>] = []
+      let back = try readRanges(runs.map { ($0.address, $0.data.count) }, phase: .verify, tuning: tuning, progress: progress)
+      var offset = 0
       for r in runs {
-        let back = try read(at: r.address, count: r.data.count, phase: .verify, progress: progress)
-        mismatches += Self.mismatches(plan.image, run: r, readBack: back, preserved: options.preserve ? current : [:])
+        let slice = Array(back[offset..<(offset + r.data.count)])
+        offset += r.data.count
+        mismatches += Self.mismatches(plan.image, run: r, readBack: slice, preserved: options.preserve ? current : [:])
       }
       guard mismatches.isEmpty else { throw .device(.verifyFailed(mismatches: mismatches)) }
       verified = true
@@ -88,6 +95,15 @@ extension DfuSeDevice {
       actions: actions, sectorsErased: toErase.count, verified: verified, elapsed: session.clock.now - start,
       usbTime: (stats.usbTime - before.usbTime) - busyPolls, deviceBusyTime: busyPolls + waits, hostWaitTime: waits,
       backup: backup)
+  }
+
+  /// Reads `ranges` in one operation (one progress bar), returning their bytes in order.
+  func readRanges(_ ranges: [(UInt32, Int)], phase: OperationPhase, tuning: OperationTuning,
+                  progress: (OperationProgress) -> Void) throws(FlashError) -> [UInt8] {
+    var op = DFUOperation.read(ranges: ranges.map { (address: $0.0, count: $0.1) }, transferSize: transferSize,
+                               phase: phase, tuning: tuning)
+    try run(&op, progress)
+    return op.uploaded
   }
 
   /// Sectors grouped into address-contiguous runs (one read each).

@@ -120,11 +120,14 @@ public struct WriteReport: Equatable, Sendable {
 public enum FlashError: Error, Hashable, Sendable, CustomStringConvertible {
   case plan(FlashPlanError)
   case device(DfuSeError)
+  /// Stopped before anything was erased, for the reason given (e.g. the backup could not be saved).
+  case aborted(String)
 
   public var description: String {
     switch self {
     case .plan(let e): return e.description
     case .device(let e): return e.description
+    case .aborted(let why): return "stopped before erasing anything: \(why)"
     }
   }
 }

@@ -50,11 +50,12 @@ public struct FlashReport: Hashable, Sendable {
   /// Sector contents uploaded before erasing, when a backup was asked for.
   public var backup: FirmwareImage?
 
-  /// `erase 2, program-only 1, unchanged 3`
+  /// `sectors: 2 erased and written, 3 unchanged`
   public var actionSummary: String {
     let counts = Dictionary(grouping: actions.values, by: { $0 }).mapValues(\.count)
-    return [("erased", SectorAction.eraseAndWrite), ("written without erase", .programWithoutErase),
-            ("unchanged", .unchanged)]
-      .compactMap { name, action in counts[action].map { "\($0) \(name)" } }.joined(separator: ", ")
+    let parts = [("erased and written", SectorAction.eraseAndWrite), ("written without erase (blank enough)", .programWithoutErase),
+                 ("unchanged", .unchanged)]
+      .compactMap { name, action in counts[action].map { "\($0) \(name)" } }
+    return parts.isEmpty ? "no sectors" : "sectors: " + parts.joined(separator: ", ")
   }
 }

@@ -1,0 +1,18 @@
+import ArgumentParser
+import DfuSe
+
+/// `dfutui restore`: write a backup (from `write --backup`) back, differentially.
+struct RestoreCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "restore",
+    abstract: "Write a backup made by `write --backup` back to the device (only sectors that differ), and verify.")
+
+  @OptionGroup var device: DeviceOptions
+  @Argument(help: "The backup file (.hex, .dfu or .bin).") var file: String
+  @Option(help: "Where a raw .bin backup goes (default: start of flash).") var address: Address?
+
+  func run() throws {
+    try FlashJob(file: file, address: address?.value, options: FlashOptions(verify: true, differential: true),
+                 backupPath: nil, leave: false, force: false).run(device)
+  }
+}

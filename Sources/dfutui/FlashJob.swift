@@ -1,0 +1,105 @@
+import ArgumentParser
+import DfuSe
+
+/// The write flow shared by `write` and `restore`: load any firmware format,
+/// plan against the device's memory map and chip profile (nothing sent yet),
+/// show the plan, flash, verify, optionally back up and leave.
+struct FlashJob {
+  var file: String
+  var address: UInt32?
+  var options: FlashOptions
+  var backupPath: String?
+  var leave: Bool
+  var force: Bool
+
+  func run(_ device: DeviceOptions) throws(ExitCode) {
+    let bytes = try FirmwareFiles.readBytes(file)
+    let context = try DeviceContext(device)
+    let info = try context.selectDevice()
+    let alt = try device.alternate(on: info)
+    let map = try context.memoryMap(of: info, alternate: alt)
+    let format = FirmwareLoader.detectFormat(bytes, fileName: file)
+    var rawAddress = address
+    if format == .raw && rawAddress == nil {
+      guard let first = map.segments.first(where: { $0.access.isSuperset(of: [.erasable, .writable]) }) else {
+        throw Exit.fail("\(file) is a raw binary and \"\(map.name)\" has no writable memory; give --address", code: Exit.usage)
+      }
+      rawAddress = first.start
+      Console.error("note: \(file) is a raw binary without --address; placing it at the start of \"\(map.name)\", \(hex32(first.start))")
+    }
+    let loaded = try FirmwareFiles.parse(bytes, path: file, rawAddress: rawAddress)
+    if let suffix = loaded.suffix, let mismatch = suffix.mismatch(with: info) { Console.error("warning: " + mismatch) }
+    let image = try Self.image(of: loaded, alternate: alt, explicitAlt: device.alt != nil, file: file)
+    let chip = ChipProfile.identify(info)
+    let plan: FlashPlan
+    do throws(FlashPlanError) { plan = try FlashPlan(image: image, map: map, chip: chip) } catch {
+      throw Exit.fail(error.description, code: Exit.inputRejected)
+    }
+    if let backupPath, FirmwareFiles.outputKind(backupPath) == nil {
+      throw Exit.fail("--backup \(backupPath): name the file .bin, .hex or .dfu so the format is clear", code: Exit.usage)
+    }
+    FlashPlanDescription.print(plan, options: options, file: file)
+
+    let dfu = try context.open(info, alternate: alt)
+    defer { dfu.transport.close() }
+    let progress = ProgressReporter(clock: context.clock)
+    let report: FlashReport
+    do throws(FlashError) {
+      report = try dfu.flash(plan, options: options, saveBackup: saveBackup, progress: progress.update)
+    } catch {
+      progress.finishLine()
+      try? context.saveSimulatorState()
+      throw Exit.fail(error)
+    }
+    progress.finishLine()
+    FlashPlanDescription.print(report, plan: plan)
+    if leave { try leaveAfterWrite(dfu, plan: plan, context: context) }
+    try context.saveSimulatorState()
+  }
+
+  /// The image for the selected alternate setting; multi-target files must name which target to write.
+  static func image(of loaded: LoadedFirmware, alternate: UInt8, explicitAlt: Bool, file: String) throws(ExitCode) -> FirmwareImage {
+    let alts = Set(loaded.targets.compactMap(\.alternateSetting))
+    if alts.count > 1 && !explicitAlt {
+      let list = alts.sorted().map(String.init).joined(separator: ", ")
+      throw Exit.fail("\(file) holds targets for alternate settings \(list); write one at a time with --alt N",
+                      code: Exit.inputRejected)
+    }
+    guard let image = loaded.image(forAlternate: alternate), !image.isEmpty else {
+      throw Exit.fail("\(file) has no data for alternate setting \(alternate)", code: Exit.inputRejected)
+    }
+    return image
+  }
+
+  private func saveBackup(_ image: FirmwareImage) -> String? {
+    guard let backupPath else { return nil }
+    if image.isEmpty { Console.error("note: nothing will be erased, so the backup is empty"); return nil }
+    do throws(ExitCode) {
+      try FirmwareFiles.write(try FirmwareFiles.encode(image, for: backupPath), to: backupPath)
+      Console.error("Backed up \(image.byteCount) bytes of the sectors about to be erased to \(backupPath).")
+      return nil
+    } catch {
+      return "the backup could not be written to \(backupPath)"
+    }
+  }
+
+  private func leaveAfterWrite(_ dfu: DfuSeDevice, plan: FlashPlan, context: DeviceContext) throws(ExitCode) {
+    let target = plan.bootSector?.address ?? plan.image.lowestAddress!
+    try LeaveCommand.leave(dfu, at: target, chip: plan.chip, image: plan.image, force: force)
+  }
+}
+
+extension FirmwareFiles {
+  /// Encodes `image` in the format `path`'s extension names (.bin, .hex, .dfu).
+  static func encode(_ image: FirmwareImage, for path: String) throws(ExitCode) -> [UInt8] {
+    do throws(FileFormatError) {
+      switch outputKind(path) {
+      case .hex: return ImageExport.intelHex(image)
+      case .dfu: return try DfuSeFileWriter.encode([FirmwareTarget(alternateSetting: 0, name: "Internal Flash", image: image)]).bytes
+      case .bin, nil: return try ImageExport.binary(image).bytes
+      }
+    } catch {
+      throw Exit.fail(error.description, code: Exit.outputFailed)
+    }
+  }
+}
