@@ -13,11 +13,12 @@ struct Dfutui: ParsableCommand {
 
       Exit codes: 0 success; 1 the device reported an error or the USB link failed;
       2 verify failed (the device holds different data than the image); 3 no matching
-      device, or several; 4 permission denied opening the device; 64 bad arguments;
+      device, or several; 4 permission denied opening the device; 5 refused to leave:
+      the vector table does not look bootable (see --force); 64 bad arguments;
       65 input rejected before anything was sent (file unreadable or empty, range outside
       the device's memory, missing confirmation); 74 the output file could not be written.
       """,
-    subcommands: [ListCommand.self, ReadCommand.self, WriteCommand.self, EraseCommand.self, LeaveCommand.self,
+    subcommands: [ListCommand.self, ReadCommand.self, WriteCommand.self, RestoreCommand.self, EraseCommand.self, LeaveCommand.self,
                   ConvertCommand.self, InfoCommand.self, OptionsCommand.self, UnprotectCommand.self]
   )
 }
