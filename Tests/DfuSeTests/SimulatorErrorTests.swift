@@ -67,7 +67,7 @@ struct SimulatorErrorTests {
     #expect(h.board.status == .errTarget)
   }
 
-  @Test("Block numbers address pointer + (wBlockNum − 2) × wLength")
+  @Test("Block numbers address pointer + (wBlockNum − 2) × wTransferSize (2048), whatever the wLength")
   func blockNumberAddressing() throws {
     let h = try SimulatorHarness()
     try h.run(.setAddress(0x0800_0000))
@@ -77,9 +77,19 @@ struct SimulatorErrorTests {
     try h.execute()
     #expect(h.board.memory(at: 0x0800_0000, count: 16) == [UInt8](repeating: 0x11, count: 16))
     #expect(h.board.memory(at: 0x0800_0010, count: 16) == [UInt8](repeating: 0xFF, count: 16))
-    #expect(h.board.memory(at: 0x0800_0020, count: 16) == [UInt8](repeating: 0x33, count: 16))
+    #expect(h.board.memory(at: 0x0800_1000, count: 16) == [UInt8](repeating: 0x33, count: 16))
     try h.abort()
     #expect(try h.upload(4, length: 16) == [UInt8](repeating: 0x33, count: 16))
+  }
+
+  @Test("dfu-util's upload: full 2048-byte blocks, then a short last block under the next number")
+  func shortLastUploadBlock() throws {
+    let h = try SimulatorHarness()
+    h.board.poke(at: 0x0800_0800, bytes: [0xA5, 0x5A, 0x01, 0x02])
+    try h.run(.setAddress(0x0800_0000))
+    try h.abort()
+    #expect(try h.upload(2, length: 2048).count == 2048)
+    #expect(try h.upload(3, length: 4) == [0xA5, 0x5A, 0x01, 0x02])
   }
 
   @Test("Under RDP 1, write, erase and mass erase end in errVENDOR and change nothing")

@@ -88,7 +88,7 @@ extension SimulatedBoardCore {
 
   /// DFU_DNLOAD (AN3156 §5): accepted in dfuIDLE and dfuDNLOAD-IDLE only.
   /// wValue 0 = DfuSe command, wValue ≥ 2 = write at
-  /// `pointer + (wValue − 2) × wLength`, wLength 0 = leave (any wValue).
+  /// `pointer + (wValue − 2) × wTransferSize` (``blockAddress(_:)``), wLength 0 = leave (any wValue).
   /// Nothing runs yet: the request is stored (dfuDNLOAD-SYNC) for the next GETSTATUS.
   mutating func download(_ setup: SetupPacket, data: [UInt8]) -> SimulatedReply {
     guard state == .dfuIdle || state == .downloadIdle else { return stallWithError() }
@@ -111,16 +111,28 @@ extension SimulatedBoardCore {
         return .noDevice
       }
       counters.bytesDownloaded += data.count
-      let address = UInt64(addressPointer) + UInt64(setup.value - 2) * UInt64(setup.length)
+      let address = blockAddress(setup.value)
       pending = .write(address: address, data: data)
     }
     state = .downloadSync
     return .data([])
   }
 
+  /// The address of block `blockNumber` ≥ 2: `Address_Pointer + (wBlockNum − 2) ×
+  /// wTransferSize`, where wTransferSize is the functional descriptor's value,
+  /// not this request's wLength. AN3156 §6 words it "length of the requested
+  /// data buffer", but ST's device code (STM32 USB-FS library `usb_prop.c`
+  /// `wTransferSize`, STM32Cube `usbd_dfu.c` `USBD_DFU_XFER_SIZE`) multiplies by
+  /// the fixed transfer size, and dfu-util 0.11 relies on it: `dfuse_do_upload`
+  /// asks for a short last chunk under the next block number. Found by running
+  /// `dfu-util -U` against this board (issue #7).
+  func blockAddress(_ blockNumber: UInt16) -> UInt64 {
+    UInt64(addressPointer) + UInt64(blockNumber - 2) * UInt64(profile.functionalDescriptor.transferSize)
+  }
+
   /// DFU_UPLOAD (AN3156 §4, §6): accepted in dfuIDLE and dfuUPLOAD-IDLE only.
   /// wValue 0 = Get Command (`00 21 41 92`), wValue ≥ 2 = read at
-  /// `pointer + (wValue − 2) × wLength`. Under RDP 1 a read is STALLed with
+  /// `pointer + (wValue − 2) × wTransferSize` (``blockAddress(_:)``). Under RDP 1 a read is STALLed with
   /// dfuERROR/errVENDOR (AN3156 Table 4). A read not wholly inside readable
   /// memory of the selected alternate is STALLed with dfuERROR/errTARGET [U].
   mutating func upload(_ setup: SetupPacket) -> SimulatedReply {
@@ -137,7 +149,7 @@ extension SimulatedBoardCore {
       return stallWithError()
     default:
       guard !isReadProtected else { return stallWithError(.errVendor) }
-      let address = UInt64(addressPointer) + UInt64(setup.value - 2) * UInt64(setup.length)
+      let address = blockAddress(setup.value)
       guard isCovered(address: address, count: length, requiring: .readable),
             let bytes = memory.readContiguous(at: address, count: length) else {
         return stallWithError(.errTarget)
