@@ -36,6 +36,7 @@ let package = Package(
       swiftSettings: strictness),
     .testTarget(name: "DfuSeTests", dependencies: ["DfuSe"], swiftSettings: strictness),
     .testTarget(name: "CLITests", dependencies: ["dfutui"], swiftSettings: strictness),
+    .executableTarget(name: "ParseBenchmark", dependencies: ["DfuSe"], path: "Benchmarks/ParseBenchmark"),
   ],
   swiftLanguageModes: [.v6]
 )
