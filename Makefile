@@ -7,6 +7,9 @@ PREFIX       ?= /usr/local
 DESTDIR      ?=
 UDEV_DIR     ?= /etc/udev/rules.d
 DEB_PACKAGES := libusb-1.0-0-dev libncursesw5-dev pkg-config
+# Only for `make test`: the ARM toolchain builds the firmware-file fixtures, dfu-util's
+# dfu-suffix cross-checks the .dfu files dfutui writes.
+TEST_DEB_PACKAGES := gcc-arm-none-eabi binutils-arm-none-eabi dfu-util
 
 .PHONY: all deps build release demo test install uninstall clean
 
@@ -27,7 +30,8 @@ demo: build
 	@sh scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/dfutui"
 
 ## test: the whole test suite (unit, simulator end-to-end, CLI binary).
-test: deps
+test:
+	@sh scripts/ensure-deps.sh $(DEB_PACKAGES) $(TEST_DEB_PACKAGES)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
