@@ -8,10 +8,13 @@ DESTDIR      ?=
 UDEV_DIR     ?= /etc/udev/rules.d
 DEB_PACKAGES := libusb-1.0-0-dev libncursesw5-dev pkg-config
 # Only for `make test`: the ARM toolchain builds the firmware-file fixtures, dfu-util's
-# dfu-suffix cross-checks the .dfu files dfutui writes.
-TEST_DEB_PACKAGES := gcc-arm-none-eabi binutils-arm-none-eabi dfu-util
+# dfu-suffix cross-checks the .dfu files dfutui writes. umockdev + PyGObject plug the
+# simulated board in as a USB device (`dfutui simulate`) so the libusb transport and
+# dfu-util 0.11 itself run against it.
+TEST_DEB_PACKAGES := gcc-arm-none-eabi binutils-arm-none-eabi dfu-util \
+                     umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi
 
-.PHONY: all deps build release demo test install uninstall clean
+.PHONY: all deps build release demo test install uninstall clean bench
 
 all: build
 
@@ -40,12 +43,18 @@ test:
 install: release
 	install -D -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/dfutui" "$(DESTDIR)$(PREFIX)/bin/dfutui"
 	install -D -m 0644 udev/50-dfutui.rules "$(DESTDIR)$(UDEV_DIR)/50-dfutui.rules"
+	install -D -m 0755 scripts/umockdev-usb-bridge.py "$(DESTDIR)$(PREFIX)/share/dfutui/umockdev-usb-bridge.py"
 	@if [ -z "$(DESTDIR)" ] && command -v udevadm >/dev/null 2>&1; then \
 	  udevadm control --reload-rules && udevadm trigger --subsystem-match=usb || true; \
 	  echo "udev rule installed; replug the board."; fi
 
 uninstall:
-	rm -f "$(DESTDIR)$(PREFIX)/bin/dfutui" "$(DESTDIR)$(UDEV_DIR)/50-dfutui.rules"
+	rm -f "$(DESTDIR)$(PREFIX)/bin/dfutui" "$(DESTDIR)$(UDEV_DIR)/50-dfutui.rules" \
+	  "$(DESTDIR)$(PREFIX)/share/dfutui/umockdev-usb-bridge.py"
 
 clean:
 	$(SWIFT) package clean
+
+## bench: flash speed, CPU and memory figures on the simulated boards (release build).
+bench: deps
+	$(SWIFT) run -c release FlashBenchmark

@@ -42,7 +42,7 @@ extension DFUOperation {
     for run in runs {
       for (chunkAddress, chunk, block) in chunks(count: run.data.count, at: run.address, transferSize: transferSize) {
         if block == 2 { steps.append(PlannedStep(.command(.setAddress(chunkAddress)), phase: phase)) }
-        let bytes = Array(run.data[chunk])
+        let bytes = run.data[chunk]
         steps.append(PlannedStep(.download(block: block, data: bytes), phase: phase, bytes: bytes.count,
                                  expectedBusy: tuning.timing?.programTime(bytes: bytes.count)))
       }

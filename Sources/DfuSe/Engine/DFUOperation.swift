@@ -60,7 +60,12 @@ public struct DFUOperation: Sendable {
     self.name = name
     self.pollPolicy = pollPolicy
     self.steps = steps
-    for s in steps { phaseTotals[s.phase, default: 0] += s.bytes }
+    var uploadBytes = 0
+    for s in steps {
+      phaseTotals[s.phase, default: 0] += s.bytes
+      if case .upload(_, let length, _) = s.step { uploadBytes += length }
+    }
+    uploaded.reserveCapacity(uploadBytes)  // one allocation, not geometric growth
     let first = steps.first?.phase ?? .prepare
     progress = OperationProgress(phase: first, completedBytes: 0, totalBytes: phaseTotals[first] ?? 0)
   }
@@ -92,7 +97,9 @@ public struct DFUOperation: Sendable {
     switch current.step {
     case .enterIdle: return "\(name): entering dfuIDLE"
     case .command(let c): return "\(name): \(c)"
-    case .download(let block, let data), .downloadExpectingReset(let block, let data):
+    case .download(let block, let data):
+      return "\(name): DNLOAD block \(block) (\(data.count) B)"
+    case .downloadExpectingReset(let block, let data):
       return "\(name): DNLOAD block \(block) (\(data.count) B)"
     case .readUnprotect: return "\(name): READ_UNPROTECT"
     case .upload(let block, let length, let address): return "\(name): UPLOAD block \(block) (\(length) B at \(hex32(address)))"
@@ -121,7 +128,9 @@ public struct DFUOperation: Sendable {
       sendStatus(.idleStatus)
     case .command(let command):
       send(DFUControl(.download, value: 0, data: command.payload, timeout: Self.shortTimeout), .downloadSent)
-    case .download(let block, let data), .downloadExpectingReset(let block, let data):
+    case .download(let block, let data):
+      send(DFUControl(.download, value: block, data: Array(data), timeout: Self.shortTimeout), .downloadSent)
+    case .downloadExpectingReset(let block, let data):
       send(DFUControl(.download, value: block, data: data, timeout: Self.shortTimeout), .downloadSent)
     case .readUnprotect:
       send(DFUControl(.download, value: 0, data: DfuSeCommand.readUnprotect.payload, timeout: Self.shortTimeout), .downloadSent)

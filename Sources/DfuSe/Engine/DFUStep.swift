@@ -8,7 +8,8 @@ public enum DFUStep: Equatable, Sendable {
   /// A DfuSe command: DNLOAD block 0, then GETSTATUS until done (AN3156 §5.1–5.4).
   case command(DfuSeCommand)
   /// A Write Memory DNLOAD with `wValue` = `block` (≥ 2), then status polls.
-  case download(block: UInt16, data: [UInt8])
+  /// The data is a slice of the run it belongs to, so a plan holds no second copy.
+  case download(block: UInt16, data: ArraySlice<UInt8>)
   /// A DNLOAD after which the ROM resets (option bytes, AN3156 §2.5).
   case downloadExpectingReset(block: UInt16, data: [UInt8])
   /// Read Unprotect; the ROM erases and resets (AN3156 §5.4).

@@ -17,14 +17,14 @@ extension DfuSeDevice {
     let needsRead = options.differential || options.preserve || options.backup || !ecc
 
     // 1. Current content of every planned sector, when the options need it.
-    var current: [UInt32: [UInt8]] = [:]
+    var current: [UInt32: ArraySlice<UInt8>] = [:]
     if needsRead {
       let groups = Self.contiguousGroups(plan.sectors.map(\.sector))
       let bytes = try readRanges(groups.map { ($0[0].address, Int($0.last!.end - UInt64($0[0].address))) },
                                  phase: .prepare, tuning: tuning, progress: progress)
       var offset = 0
       for s in groups.joined() {
-        current[s.address] = Array(bytes[offset..<(offset + Int(s.size))])
+        current[s.address] = bytes[offset..<(offset + Int(s.size))]
         offset += Int(s.size)
       }
     }
@@ -50,7 +50,7 @@ extension DfuSeDevice {
     if options.backup {
       var image = FirmwareImage()
       for s in plan.sectors where actions[s.sector.address] == .eraseAndWrite {
-        try? image.add(current[s.sector.address]!, at: s.sector.address,
+        try? image.add(Array(current[s.sector.address]!), at: s.sector.address,
                        origin: ImageOrigin(file: "backup", location: .offset(Int(s.sector.address))))
       }
       backup = image
@@ -67,6 +67,7 @@ extension DfuSeDevice {
 
     // 5. Write: runs in skipped sectors dropped, preserved sectors rewritten whole, boot sector last.
     let runs = Self.writeRuns(plan, actions: actions, current: current, preserve: options.preserve)
+    if !options.preserve { current = [:] }  // the pre-read buffer is not needed any more
     let ordered = runs.filter { !plan.isInBootSector($0.address) } + runs.filter { plan.isInBootSector($0.address) }
     if !ordered.isEmpty {
       var op = DFUOperation.write(runs: ordered.map { ($0.address, $0.data) }, transferSize: transfer, tuning: tuning)
@@ -80,7 +81,7 @@ extension DfuSeDevice {
       let back = try readRanges(runs.map { ($0.address, $0.data.count) }, phase: .verify, tuning: tuning, progress: progress)
       var offset = 0
       for r in runs {
-        let slice = Array(back[offset..<(offset + r.data.count)])
+        let slice = back[offset..<(offset + r.data.count)]
         offset += r.data.count
         mismatches += Self.mismatches(plan.image, run: r, readBack: slice, preserved: options.preserve ? current : [:])
       }
@@ -117,12 +118,12 @@ extension DfuSeDevice {
 
   /// Whether the image bytes in `sector` equal `old`, and whether they could be
   /// reached from `old` by clearing bits only (`old & new == new`).
-  static func compare(_ image: FirmwareImage, old: [UInt8], sector: MemorySector) -> (same: Bool, programmable: Bool) {
+  static func compare(_ image: FirmwareImage, old: ArraySlice<UInt8>, sector: MemorySector) -> (same: Bool, programmable: Bool) {
     var same = true, programmable = true
     for seg in image.segments where UInt64(seg.address) < sector.end && seg.end > UInt64(sector.address) {
       let from = max(UInt64(seg.address), UInt64(sector.address)), to = min(seg.end, sector.end)
       for a in from..<to {
-        let new = seg.bytes[Int(a - UInt64(seg.address))], was = old[Int(a - UInt64(sector.address))]
+        let new = seg.bytes[Int(a - UInt64(seg.address))], was = old[old.startIndex + Int(a - UInt64(sector.address))]
         if new != was { same = false }
         if was & new != new { programmable = false; return (false, false) }
       }
@@ -131,8 +132,9 @@ extension DfuSeDevice {
   }
 
   /// The runs to program after the sector decisions.
-  static func writeRuns(_ plan: FlashPlan, actions: [UInt32: SectorAction], current: [UInt32: [UInt8]],
+  static func writeRuns(_ plan: FlashPlan, actions: [UInt32: SectorAction], current: [UInt32: ArraySlice<UInt8>],
                         preserve: Bool) -> [FlashPlan.Run] {
+    if !preserve && !actions.values.contains(.unchanged) { return plan.runs }  // shares storage, no copy
     var result: [FlashPlan.Run] = []
     for run in plan.runs {
       // Split the run at sector boundaries and keep the pieces whose sector is written.
@@ -143,14 +145,15 @@ extension DfuSeDevice {
         let n = min(run.data.count - offset, Int(sector.end - UInt64(address)))
         let action = actions[sector.address] ?? .eraseAndWrite
         if action != .unchanged {
-          if preserve, action == .eraseAndWrite, var whole = current[sector.address] {
+          if preserve, action == .eraseAndWrite, let old = current[sector.address] {
+            var whole = Array(old)
             // Whole sector: old content with the run's bytes laid over it (once per sector).
             if !result.contains(where: { $0.address == sector.address }) {
               for r in plan.runs where UInt64(r.address) < sector.end && r.end > UInt64(sector.address) {
                 let from = max(UInt64(r.address), UInt64(sector.address)), to = min(r.end, sector.end)
                 for a in from..<to { whole[Int(a - UInt64(sector.address))] = r.data[Int(a - UInt64(r.address))] }
               }
-              Self.restorePadding(&whole, image: plan.image, sector: sector, old: current[sector.address]!)
+              Self.restorePadding(&whole, image: plan.image, sector: sector, old: Array(old))
               result.append(FlashPlan.Run(address: sector.address, data: whole))
             }
           } else {
@@ -183,33 +186,31 @@ extension DfuSeDevice {
     for i in 0..<whole.count where !covered[i] { whole[i] = old[i] }
   }
 
-  /// Mismatched image (and preserved) bytes of one written run.
-  static func mismatches(_ image: FirmwareImage, run: FlashPlan.Run, readBack: [UInt8],
-                         preserved: [UInt32: [UInt8]]) -> [ClosedRange<UInt32>] {
-    var expected = [UInt8?](repeating: nil, count: run.data.count)
+  /// Mismatched image (and preserved) bytes of one written run; padding is not compared.
+  static func mismatches(_ image: FirmwareImage, run: FlashPlan.Run, readBack: ArraySlice<UInt8>,
+                         preserved: [UInt32: ArraySlice<UInt8>]) -> [ClosedRange<UInt32>] {
+    var bad: [ClosedRange<UInt32>] = []
+    func note(_ address: UInt64) {
+      let a = UInt32(address)
+      if let last = bad.last, last.upperBound &+ 1 == a { bad[bad.count - 1] = last.lowerBound...a } else { bad.append(a...a) }
+    }
+    func got(_ a: UInt64) -> UInt8 { readBack[readBack.startIndex + Int(a - UInt64(run.address))] }
+    var imageCovered: [(UInt64, UInt64)] = []
+    for seg in image.segments where UInt64(seg.address) < run.end && seg.end > UInt64(run.address) {
+      let from = max(UInt64(seg.address), UInt64(run.address)), to = min(seg.end, run.end)
+      imageCovered.append((from, to))
+      for a in from..<to where seg.bytes[Int(a - UInt64(seg.address))] != got(a) { note(a) }
+    }
     for (sectorAddress, old) in preserved {
       let sEnd = UInt64(sectorAddress) + UInt64(old.count)
       guard UInt64(sectorAddress) < run.end, sEnd > UInt64(run.address) else { continue }
-      for a in max(UInt64(sectorAddress), UInt64(run.address))..<min(sEnd, run.end) {
-        expected[Int(a - UInt64(run.address))] = old[Int(a - UInt64(sectorAddress))]
+      for a in max(UInt64(sectorAddress), UInt64(run.address))..<min(sEnd, run.end)
+      where !imageCovered.contains(where: { a >= $0.0 && a < $0.1 })
+        && old[old.startIndex + Int(a - UInt64(sectorAddress))] != got(a) {
+        note(a)
       }
     }
-    for seg in image.segments where UInt64(seg.address) < run.end && seg.end > UInt64(run.address) {
-      for a in max(UInt64(seg.address), UInt64(run.address))..<min(seg.end, run.end) {
-        expected[Int(a - UInt64(run.address))] = seg.bytes[Int(a - UInt64(seg.address))]
-      }
-    }
-    var ranges: [ClosedRange<UInt32>] = []
-    var open: Int?
-    for i in 0...expected.count {
-      let bad = i < expected.count && expected[i].map { $0 != readBack[i] } == true
-      if bad, open == nil { open = i }
-      if !bad, let s = open {
-        ranges.append((run.address + UInt32(s))...(run.address + UInt32(i - 1)))
-        open = nil
-      }
-    }
-    return ranges
+    return bad.sorted { $0.lowerBound < $1.lowerBound }
   }
 }
 

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials  // Data, FileManager, JSON coding without ICU: keeps the library's memory small
+#else
+  import Foundation
+#endif
 
 /// Saving a board between CLI runs: a directory holding `board.json`
 /// (format, profile name, serial number, RDP level for people to read) and

@@ -1,0 +1,148 @@
+// Flash benchmark (issue #4): prints write times on the simulated F405 and
+// L476 against the plan's floor and against a naive dfu-util-style writer,
+// the cost of a one-sector re-flash, host CPU share and peak memory.
+// Run: swift run -c release FlashBenchmark   (or `make bench`)
+import DfuSe
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+func fmt(_ v: Double, _ digits: Int = 3) -> String {
+  let p = pow(10.0, Double(digits))
+  return String((v * p).rounded() / p)
+}
+
+func pattern(_ count: Int, seed: UInt64) -> [UInt8] {
+  var x = seed
+  return (0..<count).map { _ in x ^= x << 13; x ^= x >> 7; x ^= x << 17; return UInt8(truncatingIfNeeded: x) }
+}
+
+/// A 256 KiB application: valid vector table, then code-like bytes.
+func application(_ size: Int, seed: UInt64 = 1) -> [UInt8] {
+  [0x00, 0x00, 0x02, 0x20, 0xC1, 0x01, 0x00, 0x08] + pattern(size - 8, seed: seed)
+}
+
+struct Rig {
+  let clock: any BlockingClock
+  let board: SimulatedSTM32
+  let bus: SimulatedBus
+
+  init(_ profile: SimulatedProfile, clock: any BlockingClock = VirtualClock(), preload: [UInt8]? = nil) {
+    self.clock = clock
+    board = SimulatedSTM32(profile: profile, clock: clock)
+    if let preload { board.poke(at: 0x0800_0000, bytes: preload) }
+    bus = SimulatedBus(boards: [board])
+    bus.link = .fullSpeed
+  }
+
+  func device() -> DfuSeDevice {
+    let info = bus.devices()[0]
+    return try! DfuSeDevice(info: info, transport: try! bus.open(info, alternateSetting: 0), clock: clock)
+  }
+}
+
+/// dfutui's write: returns device time, report and the plan's floor.
+func dfutuiFlash(_ rig: Rig, _ bytes: [UInt8], options: FlashOptions = .init()) -> (Duration, FlashReport, Duration) {
+  let device = rig.device()
+  let image = try! FirmwareImage(bytes: bytes, at: 0x0800_0000, origin: ImageOrigin(file: "bench", location: .offset(0)))
+  let plan = try! FlashPlan(image: image, map: device.memoryMap, chip: ChipProfile.identify(device.info))
+  let up0 = device.session.statistics.bytesUp
+  let start = rig.clock.now
+  let report = try! device.flash(plan, options: options)
+  let elapsed = rig.clock.now - start
+  // Floor: device flash work + moving every byte at the link's data rate, nothing else.
+  let timing = rig.board.profile.timing
+  var erase = Duration.zero
+  for s in plan.sectors where report.actions[s.sector.address] == .eraseAndWrite {
+    erase += timing.eraseCost(sectorSize: s.sector.size).actual
+  }
+  let program = timing.programTimePerUnit * (report.programmedBytes / max(1, timing.programUnitBytes))
+  let moved = report.programmedBytes + (device.session.statistics.bytesUp - up0)
+  let transfer = Duration.nanoseconds(Int64(moved) * 1_000_000_000 / Int64(SimulatedUSBLink.fullSpeed.bytesPerSecond))
+  return (elapsed, report, erase + program + transfer)
+}
+
+/// dfu-util 0.11's way: erase every touched sector, SET_ADDRESS + DNLOAD block 2
+/// per chunk, sleep every bwPollTimeout as reported, no verify.
+func naiveFlash(_ rig: Rig, _ bytes: [UInt8]) -> Duration {
+  let device = rig.device()
+  var steps = [PlannedStep(.enterIdle, phase: .erase)]
+  for s in device.memoryMap.sectors(overlapping: 0x0800_0000, count: UInt64(bytes.count)) {
+    steps.append(PlannedStep(.command(.erasePage(s.address)), phase: .erase, bytes: Int(s.size), busyBudget: .seconds(10)))
+  }
+  var offset = 0
+  while offset < bytes.count {
+    let n = min(2048, bytes.count - offset)
+    steps.append(PlannedStep(.command(.setAddress(0x0800_0000 + UInt32(offset))), phase: .write))
+    steps.append(PlannedStep(.download(block: 2, data: bytes[offset..<(offset + n)]), phase: .write, bytes: n))
+    offset += n
+  }
+  var op = DFUOperation(name: "naive", steps: steps)
+  let start = rig.clock.now
+  try! device.session.run(&op)
+  return rig.clock.now - start
+}
+
+func cpuSeconds() -> Double {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
+func peakRSSMegabytes() -> Double {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return Double(usage.ru_maxrss) / 1024
+}
+
+func line(_ name: String, _ value: String, _ goal: String, _ ok: Bool) {
+  let padded = name + String(repeating: " ", count: max(1, 58 - name.count))
+  print("\(padded)\(value.padding(toLength: 10))  goal \(goal.padding(toLength: 8))  \(ok ? "met" : "MISSED")")
+}
+
+extension String {
+  func padding(toLength n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+}
+
+// 1. Peak memory first, while the process is fresh: a 2 MiB image on a 2 MiB F4 (F427-like map).
+var big = SimulatedProfile.stm32f405
+big.alternates[0].name = "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg,04*016Kg,01*064Kg,07*128Kg"
+let rssBefore = peakRSSMegabytes()
+_ = dfutuiFlash(Rig(big), application(2 << 20))
+let rss = peakRSSMegabytes()
+
+print("dfutui flash benchmark (simulated time, USB full-speed link model)\n")
+let image = application(256 * 1024)
+for profile in [SimulatedProfile.stm32f405, .stm32l476] {
+  let (t, report, floor) = dfutuiFlash(Rig(profile), image)
+  let naive = naiveFlash(Rig(profile), image)
+  print("\(profile.name): 256 KiB on a blank chip, write + verify: \(fmt(seconds(t))) s "
+        + "(floor \(fmt(seconds(floor))) s, naive \(fmt(seconds(naive))) s; \(report.actionSummary))")
+  line("  dfutui / floor of the plan", fmt(seconds(t) / seconds(floor)), "≤ 1.10", seconds(t) / seconds(floor) <= 1.10)
+  let goal = profile.name == "stm32f405" ? 0.5 : 0.95
+  line("  dfutui (with verify) / naive writer (no verify)", fmt(seconds(t) / seconds(naive)), "≤ \(goal)",
+       seconds(t) / seconds(naive) <= goal)
+  // Re-flash: the chip holds the old image; one 2 KiB region changes. The full flash
+  // rewrites everything (every sector differs), as any tool without --diff would.
+  var changed = image
+  for i in 0x2_0000..<0x2_0800 { changed[i] ^= 0xA5 }
+  let (full, _, _) = dfutuiFlash(Rig(profile, preload: image.map { ~$0 }), changed)
+  let (diff, diffReport, _) = dfutuiFlash(Rig(profile, preload: image), changed, options: FlashOptions(differential: true))
+  line("  re-flash one changed 2 KiB region (--diff) / full flash", fmt(seconds(diff) / seconds(full)), "≤ 0.05",
+       seconds(diff) / seconds(full) <= 0.05)
+  print("    full \(fmt(seconds(full))) s, --diff \(fmt(seconds(diff))) s (\(diffReport.actionSummary))")
+  print("    breakdown of the blank write: USB \(fmt(seconds(report.usbTime))) s, device busy "
+        + "\(fmt(seconds(report.deviceBusyTime))) s, host waiting \(fmt(seconds(report.hostWaitTime))) s\n")
+}
+
+// 3. Host CPU during a real-time flash (the simulator's sleeps are real here).
+let rig = Rig(.stm32l476, clock: SystemClock())
+let cpu0 = cpuSeconds(), wall0 = SystemClock().now
+_ = dfutuiFlash(rig, image)
+let wall = seconds(SystemClock().now - wall0), cpu = cpuSeconds() - cpu0
+line("host CPU / wall time, 256 KiB on the L476 in real time", fmt(cpu / wall * 100, 1) + " %", "≤ 5 %", cpu / wall <= 0.05)
+line("peak RSS for a 2 MiB image (whole process)", fmt(rss, 1) + " MB", "≤ 30 MB", rss <= 30)
+print("  (RSS before that flash: \(fmt(rssBefore, 1)) MB)")
