@@ -18,7 +18,7 @@ struct Dfutui: ParsableCommand {
       65 input rejected before anything was sent (file unreadable or empty, range outside
       the device's memory, missing confirmation); 74 the output file could not be written.
       """,
-    subcommands: [ListCommand.self, ReadCommand.self, WriteCommand.self, RestoreCommand.self, EraseCommand.self, LeaveCommand.self,
+    subcommands: [ListCommand.self, ReadCommand.self, WriteCommand.self, RestoreCommand.self, EraseCommand.self, LeaveCommand.self, SimulateCommand.self,
                   ConvertCommand.self, InfoCommand.self, OptionsCommand.self, UnprotectCommand.self]
   )
 }

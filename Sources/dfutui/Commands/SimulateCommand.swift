@@ -1,0 +1,135 @@
+import ArgumentParser
+import DfuSe
+import Foundation
+
+/// `dfutui simulate -- COMMAND…`: runs any libusb program with a simulated
+/// STM32 ROM bootloader plugged in as a real USB device (issue #7).
+///
+/// Route: umockdev (a preload library faking sysfs, udev and `/dev/bus/usb`
+/// for its child processes). This process owns the board and serves it on a
+/// Unix socket (``BoardServer``); `umockdev-usb-bridge.py` runs under the
+/// preload, creates the umockdev testbed from the board's descriptors,
+/// answers libusb's usbfs ioctls (URBs, claim, SET_INTERFACE, reset) by
+/// forwarding to the board, unplugs/replugs the device when the board leaves
+/// the bus or re-enumerates, and runs the command. The command's exit status
+/// is passed through.
+struct SimulateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "simulate",
+    abstract: "Run a libusb program (dfu-util, dfutui, your scripts) with a simulated STM32 plugged in.",
+    discussion: """
+      Example: dfutui simulate --profile stm32l476 -- dfu-util -l
+      The board appears on USB bus 1, port 1, to the command and its children only (through
+      umockdev; no root, no kernel module). Leave, option-byte writes and read-unprotect unplug
+      and replug it like real hardware. Needs the Debian packages umockdev, gir1.2-umockdev-1.0
+      and python3-gi (`make test` installs them). The exit status is the command's.
+      """)
+
+  @Option(help: ArgumentHelp("Simulated board: stm32f405 or stm32l476.", valueName: "profile"))
+  var profile: String = "stm32f405"
+
+  @Option(help: ArgumentHelp("Load the board's memory from this directory and save it back afterwards.",
+                             valueName: "dir"))
+  var state: String?
+
+  @Option(name: .customLong("sim-time"),
+          help: ArgumentHelp("Simulated time: real (flash takes as long as on a chip) or instant.", valueName: "mode"))
+  var simulatorTime: SimulatedTime = .real
+
+  @Option(name: .customLong("disconnect-after"),
+          help: ArgumentHelp("Fault injection: the board drops off the bus once this many bytes of write data have been downloaded.",
+                             valueName: "bytes"))
+  var disconnectAfter: Int?
+
+  @Option(help: ArgumentHelp("The bridge script (default: installed next to dfutui, or $DFUTUI_UMOCKDEV_BRIDGE).",
+                             visibility: .hidden))
+  var bridge: String?
+
+  @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run, after `--`.", valueName: "command"))
+  var command: [String] = []
+
+  func validate() throws {
+    guard SimulatedProfile.named(profile) != nil else {
+      let known = SimulatedProfile.all.map(\.name).joined(separator: ", ")
+      throw ValidationError("unknown simulated board '\(profile)'; choose one of: \(known)")
+    }
+    guard !command.isEmpty else { throw ValidationError("give the command to run after `--`") }
+  }
+
+  func run() throws {
+    let profile = SimulatedProfile.named(profile)!
+    let instant = simulatorTime == .instant
+    let clock: any BlockingClock = instant ? VirtualClock() : SystemClock()
+    let faults = SimulatedFaults(disconnectAfterBytes: disconnectAfter)
+    let serial = SimulatedSTM32.defaultSerial(profile: profile, index: 0)
+    let board: SimulatedSTM32
+    if let state, SimulatedSTM32.hasSavedState(in: state) {
+      do {
+        board = try SimulatedSTM32(restoringFrom: state, profile: profile, clock: clock, serialNumber: serial,
+                                   faults: faults)
+      } catch {
+        throw Exit.fail("cannot load simulator state from \(state): \(error)", code: Exit.inputRejected)
+      }
+    } else {
+      board = SimulatedSTM32(profile: profile, clock: clock, serialNumber: serial, faults: faults)
+    }
+    _ = SimulatedBus(boards: [board])  // bus 1, port 1
+    let script = try BridgeLauncher.script(explicit: bridge)
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dfutui-sim-\(getpid())").path
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let server = try BoardServer(path: directory + "/board.sock", device: SimulatedUSBDevice(board: board),
+                                 clock: clock, instantTime: instant)
+    let serving = Thread { server.serve(acceptTimeoutMs: 60_000) }
+    serving.start()
+    let status = try BridgeLauncher.run(script: script, socket: server.path, command: command)
+    if let state {
+      do { try board.save(to: state) } catch {
+        throw Exit.fail("cannot save simulator state to \(state): \(error)", code: Exit.outputFailed)
+      }
+    }
+    if status != 0 { throw ExitCode(status) }
+  }
+}
+
+/// Finds and starts `umockdev-usb-bridge.py` under umockdev's preload library.
+enum BridgeLauncher {
+  static let scriptName = "umockdev-usb-bridge.py"
+
+  /// `explicit`, else `$DFUTUI_UMOCKDEV_BRIDGE`, else `../share/dfutui/` next to
+  /// the binary (`make install`), else the source tree's `scripts/` (a
+  /// `swift build` binary under `.build*/…/`).
+  static func script(explicit: String?) throws(ExitCode) -> String {
+    let environment = ProcessInfo.processInfo.environment
+    if let path = explicit ?? environment["DFUTUI_UMOCKDEV_BRIDGE"] { return path }
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var candidates = [binary.deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("share/dfutui/\(scriptName)").path]
+    var dir = binary.deletingLastPathComponent()
+    for _ in 0..<6 {
+      candidates.append(dir.appendingPathComponent("scripts/\(scriptName)").path)
+      dir = dir.deletingLastPathComponent()
+    }
+    if let found = candidates.first(where: FileManager.default.fileExists(atPath:)) { return found }
+    throw Exit.fail("cannot find \(scriptName) (looked in \(candidates.joined(separator: ", "))); "
+                    + "set DFUTUI_UMOCKDEV_BRIDGE or reinstall with `make install`", code: Exit.usage)
+  }
+
+  /// Runs the bridge with the caller's stdin/stdout/stderr; returns the
+  /// command's exit status (128 + signal when it was killed).
+  static func run(script: String, socket: String, command: [String]) throws(ExitCode) -> Int32 {
+    var environment = ProcessInfo.processInfo.environment
+    let preload = "libumockdev-preload.so.0"
+    environment["LD_PRELOAD"] = [preload, environment["LD_PRELOAD"]].compactMap { $0 }.joined(separator: ":")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: environment["DFUTUI_PYTHON"] ?? "/usr/bin/python3")
+    process.arguments = [script, "--socket", socket, "--"] + command
+    process.environment = environment
+    do { try process.run() } catch {
+      throw Exit.fail("cannot start \(process.executableURL!.path) \(script): \(error). "
+                      + "Install python3-gi, umockdev and gir1.2-umockdev-1.0", code: Exit.deviceError)
+    }
+    process.waitUntilExit()
+    return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+  }
+}
