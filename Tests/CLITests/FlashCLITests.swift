@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// `write` options, `restore` and the boot check, through the built binary.
+@Suite struct FlashCLITests {
+  func sim(_ profile: String, _ dir: TemporaryDirectory) -> [String] {
+    ["--simulate", profile, "--sim-state", dir.path("board"), "--sim-time", "instant"]
+  }
+
+  let vectors: [UInt8] = [0x00, 0x00, 0x02, 0x20, 0xC1, 0x01, 0x00, 0x08]
+
+  @Test func thePlanNamesTheChipAndItsErrataBeforeWriting() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", vectors + testBytes(3000))
+    let r = try CLI.run(["write", file] + sim("stm32l476", dir))
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("raw binary without --address; placing it at the start of \"Internal Flash\", 0x08000000"))
+    #expect(r.stderr.contains("Chip: STM32L47x/48x/49x dual bank (1 MiB), DfuSe bootloader V2.2"))
+    #expect(r.stderr.contains("erratum L476-8B"))
+    #expect(r.stderr.contains("vector-table sector 0x08000000 erased first, written last"))
+    #expect(r.stdout.contains("Wrote and verified 3008 bytes at 0x08000000"))
+  }
+
+  @Test func hexFilesAreWrittenAndADiffRerunSkipsWhatIsInPlace() throws {
+    let dir = try TemporaryDirectory()
+    let bin = try dir.write("app.bin", vectors + testBytes(20_000, seed: 2))
+    let c = try CLI.run(["convert", bin, dir.path("app.hex"), "--address", "0x08000000"])
+    #expect(c.status == 0, "\(c.stderr)")
+    let first = try CLI.run(["write", dir.path("app.hex")] + sim("stm32l476", dir))
+    #expect(first.status == 0, "\(first.stderr)")
+    let again = try CLI.run(["write", dir.path("app.hex"), "--diff"] + sim("stm32l476", dir))
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(again.stdout.contains("unchanged"))
+    #expect(again.stdout.contains("20008 bytes already in place"))
+  }
+
+  @Test func backupThenRestoreBringsTheOldFirmwareBack() throws {
+    let dir = try TemporaryDirectory()
+    let old = vectors + testBytes(6000, seed: 3)
+    #expect(try CLI.run(["write", try dir.write("old.bin", old)] + sim("stm32f405", dir)).status == 0)
+    let new = try dir.write("new.bin", vectors + testBytes(6000, seed: 4))
+    let w = try CLI.run(["write", new, "--backup", dir.path("backup.hex")] + sim("stm32f405", dir))
+    #expect(w.status == 0, "\(w.stderr)")
+    #expect(w.stderr.contains("Backed up 16384 bytes"))
+    let r = try CLI.run(["restore", dir.path("backup.hex")] + sim("stm32f405", dir))
+    #expect(r.status == 0, "\(r.stderr)")
+    _ = try CLI.run(["read", "--address", "0x08000000", "--length", "6008", "-o", dir.path("back.bin")] + sim("stm32f405", dir))
+    #expect(try dir.read("back.bin") == old)
+  }
+
+  @Test func aBackupFileWithoutAKnownExtensionIsRefusedBeforeTouchingTheDevice() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", vectors + testBytes(100))
+    let r = try CLI.run(["write", file, "--backup", dir.path("backup.txt")] + sim("stm32f405", dir))
+    #expect(r.status == 64)
+    #expect(!FileManager.default.fileExists(atPath: dir.path("board")), "nothing was written, so no state saved")
+  }
+
+  @Test func leaveRefusesAnErasedVectorTableUnlessForced() throws {
+    let dir = try TemporaryDirectory()
+    let refused = try CLI.run(["leave"] + sim("stm32l476", dir))
+    #expect(refused.status == 5)
+    #expect(refused.stderr.contains("is erased (0xFFFFFFFF): there is no application"))
+    let forced = try CLI.run(["leave", "--force"] + sim("stm32l476", dir))
+    #expect(forced.status == 0, "\(forced.stderr)")
+  }
+
+  @Test func writeAndLeaveStartsAVerifiedApplication() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", vectors + testBytes(9000, seed: 5))
+    let r = try CLI.run(["write", file, "--leave"] + sim("stm32l476", dir))
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("Wrote and verified"))
+    #expect(r.stdout.contains("Left DFU mode: jumped to the application at 0x08000000"))
+  }
+
+  @Test func aBadResetVectorKeepsTheBoardInTheBootloader() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", [0x00, 0x00, 0x02, 0x20, 0xC0, 0x01, 0x00, 0x08] + testBytes(100))
+    let r = try CLI.run(["write", file, "--leave"] + sim("stm32f405", dir))
+    #expect(r.status == 5)
+    #expect(r.stdout.contains("Wrote and verified"))
+    #expect(r.stderr.contains("lacks the Thumb bit"))
+  }
+}
