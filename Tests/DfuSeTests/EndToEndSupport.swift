@@ -18,8 +18,10 @@ struct Bench {
     return try DfuSeDevice(info: info, transport: try bus.open(info, alternateSetting: alternate), clock: clock)
   }
 
-  func plan(_ image: [UInt8], at address: UInt32 = 0x0800_0000) throws -> FlashWritePlan {
-    try FlashWritePlan(image: image, at: address, map: try open().memoryMap)
+  func plan(_ image: [UInt8], at address: UInt32 = 0x0800_0000) throws -> FlashPlan {
+    let device = try open()
+    let firmware = try FirmwareImage(bytes: image, at: address, origin: ImageOrigin(file: "test.bin", location: .offset(0)))
+    return try FlashPlan(image: firmware, map: device.memoryMap, chip: ChipProfile.identify(device.info))
   }
 }
 

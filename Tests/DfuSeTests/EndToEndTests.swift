@@ -9,9 +9,9 @@ import Testing
     let bench = Bench(profile)
     let image = pattern(70_001)
     let device = try bench.open()
-    let report = try device.write(try bench.plan(image))
+    let report = try device.flash(try bench.plan(image))
     #expect(report.verified)
-    #expect(report.bytes == 70_001 && report.programmedBytes == 70_008)
+    #expect(report.imageBytes == 70_001 && report.programmedBytes == 70_008)
     #expect(bench.board.memory(at: 0x0800_0000, count: image.count) == image)
     #expect(bench.board.memory(at: 0x0800_0000 + 70_001, count: 7) == [UInt8](repeating: 0xFF, count: 7))
     #expect(try device.read(at: 0x0800_0000, count: image.count) == image)
@@ -21,13 +21,14 @@ import Testing
   @Test(arguments: profiles)
   func writeUsesOneSetAddressPerRun(profile: SimulatedProfile) throws {
     let bench = Bench(profile)
-    let device = try bench.open()
-    bench.board.clearRequestLog()
-    try device.write(try bench.plan(pattern(16 * 2048)), verify: false)
-    let setAddresses = bench.board.requestLog.filter { $0.request == DFURequest.download.rawValue && $0.value == 0 && $0.length == 5 }
-    let erases = try bench.plan(pattern(16 * 2048)).sectorsToErase.count
-    // One ERASE per sector, plus exactly one SET_ADDRESS for the single contiguous run.
-    #expect(setAddresses.count == erases + 1)
+    let info = try #require(bench.bus.devices().first)
+    let recorder = RecordingTransport(try bench.bus.open(info, alternateSetting: 0))
+    let device = try DfuSeDevice(info: info, transport: recorder, clock: bench.clock)
+    let plan = try bench.plan(pattern(64 * 1024))
+    try device.flash(plan, options: FlashOptions(verify: false))
+    // Two runs (the boot sector goes last): one SET_ADDRESS each, then increasing block numbers.
+    #expect(plan.runs.count == 2)
+    #expect(recorder.writeRunStarts.count == 2)
   }
 
   @Test(arguments: profiles)
@@ -35,7 +36,7 @@ import Testing
     let bench = Bench(profile)
     let device = try bench.open()
     let image = pattern(64 * 1024)
-    try device.write(try bench.plan(image))
+    try device.flash(try bench.plan(image))
     let sector = try #require(device.memoryMap.sector(containing: 0x0800_4000))
     try device.eraseSectors([sector])
     let after = bench.board.memory(at: 0x0800_0000, count: image.count)
@@ -48,7 +49,7 @@ import Testing
   @Test func f405MassEraseOutlastsItsReportedTimeoutWithoutOversleeping() throws {
     let bench = Bench(.stm32f405)
     let device = try bench.open()
-    try device.write(try bench.plan(pattern(4096)))
+    try device.flash(try bench.plan(pattern(4096)))
     let waitedBefore = device.session.statistics.waitTime
     let start = bench.clock.now
     try device.massErase()
@@ -72,7 +73,7 @@ import Testing
     let bench = Bench(profile)
     let vectors: [UInt8] = [0x00, 0x00, 0x02, 0x20, 0xC1, 0x01, 0x00, 0x08]
     let device = try bench.open()
-    try device.write(try bench.plan(vectors + pattern(1016)))
+    try device.flash(try bench.plan(vectors + pattern(1016)))
     #expect(try device.leave(at: 0x0800_0000) == .deviceLeft)
     #expect(bench.board.isRunningApplication)
     #expect(bench.bus.devices().isEmpty)
@@ -95,12 +96,12 @@ import Testing
   func readProtectionIsReportedPlainlyAndNothingIsTouched(profile: SimulatedProfile) throws {
     let bench = Bench(profile)
     let image = pattern(2048)
-    try bench.open().write(try bench.plan(image))
+    try bench.open().flash(try bench.plan(image))
     bench.board.setReadProtection(level1: true)
     let device = try bench.open()
     #expect(throws: FlashError.self) { try device.read(at: 0x0800_0000, count: 16) }
     do {
-      try device.write(try bench.plan(pattern(2048, seed: 9)))
+      try device.flash(try bench.plan(pattern(2048, seed: 9)))
       Issue.record("a write under RDP 1 must fail")
     } catch let error as FlashError {
       guard case .device(let e) = error else { Issue.record("\(error)"); return }
@@ -123,7 +124,7 @@ import Testing
     try #require(bench.board.writeProtectedSectors.first == true)
     let device = try bench.open()
     do {
-      try device.write(try bench.plan(pattern(1024)))
+      try device.flash(try bench.plan(pattern(1024)))
       Issue.record("the ROM skips protected sectors silently; verify must catch it")
     } catch let error as FlashError {
       guard case .device(.verifyFailed(let ranges)) = error else { Issue.record("\(error)"); return }

@@ -10,7 +10,7 @@ import Testing
     let image = pattern(40_000)
     let plan = try bench.plan(image)
     do {
-      try bench.open().write(plan)
+      try bench.open().flash(plan)
       Issue.record("write reported success across a disconnect")
     } catch let error as FlashError {
       guard case .device(.transport(.noDevice, let step)) = error else { Issue.record("\(error)"); return }
@@ -19,7 +19,7 @@ import Testing
     }
     #expect(bench.bus.devices().isEmpty)
     bench.board.reconnect()
-    let report = try bench.open().write(plan)
+    let report = try bench.open().flash(plan)
     #expect(report.verified)
     #expect(bench.board.memory(at: 0x0800_0000, count: image.count) == image)
   }
@@ -30,13 +30,13 @@ import Testing
     let image = pattern(12_345, seed: UInt64(request))
     let plan = try bench.plan(image)
     do {
-      let report = try bench.open().write(plan)
+      let report = try bench.open().flash(plan)
       #expect(report.verified)
       #expect(bench.board.memory(at: 0x0800_0000, count: image.count) == image)
     } catch let error as FlashError {
       guard case .device = error else { Issue.record("unexpected \(error)"); return }
       // The device is usable again: the next run clears the error and completes.
-      let report = try bench.open().write(plan)
+      let report = try bench.open().flash(plan)
       #expect(report.verified)
     }
   }
@@ -47,7 +47,7 @@ import Testing
     for command in [1, 3] {
       let bench = Bench(profile, faults: SimulatedFaults(errorStatus: .init(status: status, onCommand: command)))
       do {
-        try bench.open().write(try bench.plan(pattern(8192)))
+        try bench.open().flash(try bench.plan(pattern(8192)))
         Issue.record("write succeeded despite \(status.name) on command \(command)")
       } catch let error as FlashError {
         guard case .device(.deviceStatus(let got, _, _)) = error else { Issue.record("\(error)"); continue }
@@ -62,7 +62,7 @@ import Testing
   func anErrorDuringReadIsNotMistakenForData(profile: SimulatedProfile) throws {
     let bench = Bench(profile)
     let device = try bench.open()
-    try device.write(try bench.plan(pattern(8192)))
+    try device.flash(try bench.plan(pattern(8192)))
     bench.board.faults = SimulatedFaults(stallRequest: bench.board.requestLog.count + 8)
     #expect(throws: FlashError.self) { try device.read(at: 0x0800_0000, count: 8192) }
     #expect(try bench.open().read(at: 0x0800_0000, count: 8192) == pattern(8192))

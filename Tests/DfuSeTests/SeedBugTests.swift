@@ -22,8 +22,8 @@ import Testing
   @Test func dfutuiPadsTheTailAndVerifiesIt() throws {
     let bench = Bench(.stm32l476)
     let plan = try bench.plan(image)
-    #expect(plan.data.count % 8 == 0)
-    let report = try bench.open().write(plan)
+    #expect(plan.programmedBytes % 8 == 0)
+    let report = try bench.open().flash(plan)
     #expect(report.verified)
     #expect(bench.board.memory(at: 0x0800_0000, count: image.count) == image)
   }

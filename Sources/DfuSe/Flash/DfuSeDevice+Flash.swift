@@ -6,6 +6,7 @@ extension DfuSeDevice {
   ///   - saveBackup: with ``FlashOptions/backup``, called with the content of
   ///     every sector about to be erased, before the first erase; return an
   ///     error message to stop (nothing erased), or nil to go on.
+  @discardableResult
   public func flash(_ plan: FlashPlan, options: FlashOptions = .init(),
                     saveBackup: (FirmwareImage) -> String? = { _ in nil },
                     progress: (OperationProgress) -> Void = { _ in }) throws(FlashError) -> FlashReport {
@@ -87,6 +88,8 @@ extension DfuSeDevice {
       }
       guard mismatches.isEmpty else { throw .device(.verifyFailed(mismatches: mismatches)) }
       verified = true
+    } else if runs.isEmpty {
+      verified = true  // nothing written: every sector was read and compared equal above
     }
     let stats = session.statistics
     let busyPolls = stats.busyPollTime - before.busyPollTime

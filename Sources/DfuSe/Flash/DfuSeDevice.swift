@@ -54,29 +54,6 @@ public final class DfuSeDevice {
     try run(&op, progress)
   }
 
-  /// Erases, writes and (unless `verify` is false) reads back a planned write.
-  /// - Throws: ``FlashError/device(_:)`` with ``DfuSeError/verifyFailed(mismatches:)``
-  ///   when the read-back differs.
-  @discardableResult
-  public func write(_ plan: FlashWritePlan, verify: Bool = true,
-                    progress: (OperationProgress) -> Void = { _ in }) throws(FlashError) -> WriteReport {
-    let start = session.clock.now
-    var erase = DFUOperation.erase(plan.sectorsToErase)
-    try run(&erase, progress)
-    var write = DFUOperation.write(plan.data, at: plan.address, transferSize: transferSize)
-    try run(&write, progress)
-    var verified = false
-    if verify {
-      let back = try read(at: plan.address, count: plan.data.count, phase: .verify, progress: progress)
-      let mismatches = mismatchedRanges(expected: plan.data, actual: back, at: plan.address)
-      guard mismatches.isEmpty else { throw .device(.verifyFailed(mismatches: mismatches)) }
-      verified = true
-    }
-    return WriteReport(address: plan.imageAddress, bytes: plan.imageCount, programmedBytes: plan.data.count,
-                       sectorsErased: plan.sectorsToErase.count, verified: verified,
-                       elapsed: session.clock.now - start, statistics: session.statistics)
-  }
-
   /// SET_ADDRESS then leave; success when the device drops off the bus.
   @discardableResult
   public func leave(at address: UInt32) throws(FlashError) -> OperationOutcome {
@@ -99,20 +76,6 @@ public final class DfuSeDevice {
       throw .device(error)
     }
   }
-}
-
-/// What a finished write did.
-public struct WriteReport: Equatable, Sendable {
-  public var address: UInt32
-  /// Image bytes.
-  public var bytes: Int
-  /// Bytes programmed including flash-word padding.
-  public var programmedBytes: Int
-  public var sectorsErased: Int
-  /// True only when every programmed byte was read back and matched.
-  public var verified: Bool
-  public var elapsed: Duration
-  public var statistics: SessionStatistics
 }
 
 /// A failure of a device-level job: refused before sending (``plan``) or
