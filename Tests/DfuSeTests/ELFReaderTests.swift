@@ -60,4 +60,15 @@ import Testing
     #expect(throws: FileFormatError.self) { try ELFReader.read(big, file: "a.elf") }
     #expect(throws: FileFormatError.self) { try ELFReader.read(Array(big.prefix(30)), file: "a.elf") }
   }
+
+  /// Found by the fuzzer: many program headers loading the same file bytes multiplied a small
+  /// file into a huge image. Each file byte may now be loaded at most once.
+  @Test func programHeadersReloadingTheSameBytesAreRefused() {
+    var elf = Make.elf(loads: [.init(vaddr: 0x100, paddr: 0x100, data: [1, 2]), .init(vaddr: 0x200, paddr: 0x200, data: [3, 4])])
+    elf.replaceSubrange((52 + 32 + 4)..<(52 + 32 + 8), with: Make.le32(52 + 64))  // second header → first one's bytes
+    do { _ = try ELFReader.read(elf, file: "a.elf"); Issue.record("accepted") } catch {
+      guard case .malformed = error else { Issue.record("wrong error \(error)"); return }
+      #expect(error.description.contains("at most once"))
+    }
+  }
 }

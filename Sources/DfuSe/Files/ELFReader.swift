@@ -64,6 +64,14 @@ public enum ELFReader {
       loads.append(Load(index: k, offset: offset, vaddr: readLE32(bytes, h + 8), paddr: readLE32(bytes, h + 12), filesz: filesz))
     }
     guard !loads.isEmpty else { throw .noData(file: file) }
+    // Program headers that load the same file bytes again could make a tiny file describe
+    // gigabytes (65535 headers × the whole file); linkers never emit that, so refuse it.
+    let byOffset = loads.sorted { $0.offset < $1.offset }
+    for (a, b) in zip(byOffset, byOffset.dropFirst()) where a.offset + a.filesz > b.offset {
+      throw .malformed(file: file, at: .offset(Int(phoff) + b.index * Int(phentsize)),
+                       expected: "PT_LOAD segments that load each file byte at most once",
+                       found: "program headers \(a.index) and \(b.index) both load file offset \(hex32(UInt32(b.offset)))")
+    }
     let useVirtual = allLoads > 1 && loads.allSatisfy { $0.paddr == 0 }
     if useVirtual {
       notices.append("\(file): every physical address (p_paddr) is 0; using the virtual addresses, as objcopy does")
