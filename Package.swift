@@ -34,10 +34,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictness),
-    .testTarget(
-      name: "DfuSeTests", dependencies: ["DfuSe"],
-      exclude: ["Fixtures"],  // C and linker-script sources the tests build with arm-none-eabi-gcc
-      swiftSettings: strictness),
+    .testTarget(name: "DfuSeTests", dependencies: ["DfuSe"], swiftSettings: strictness),
     .testTarget(name: "CLITests", dependencies: ["dfutui"], swiftSettings: strictness),
     .executableTarget(name: "ParseBenchmark", dependencies: ["DfuSe"], path: "Benchmarks/ParseBenchmark"),
     .executableTarget(
