@@ -111,6 +111,26 @@ import Testing
     #expect(try dir.read("ob.bin") == dir.read("ob-after.bin"))
   }
 
+  /// dfutui's own option-byte write (issue 5) over libusb: the write resets
+  /// the part, dfutui finds it again by serial number under its new address
+  /// and verifies; the change survives into the next session.
+  @Test(arguments: profiles)
+  func dfutuiOptionByteWriteResetsAndRefinds(profile: String) throws {
+    let dir = try TemporaryDirectory()
+    let r = try USBSim.shell(profile, state: dir.path("board"), """
+      dfu-util -l | grep -m1 -o 'devnum=[0-9]*'
+      "$DFUTUI" options set nRST_STOP=0 --yes; echo "set-status=$?"
+      dfu-util -l | grep -m1 -o 'devnum=[0-9]*'
+      """)
+    #expect(r.stdout.contains("set-status=0"), "\(r.stdout)\n\(r.stderr)")
+    #expect(r.stdout.contains("1 reset"), "\(r.stdout)")
+    let devnums = r.stdout.split(separator: "\n").filter { $0.hasPrefix("devnum=") }
+    #expect(devnums.count == 2 && devnums[0] != devnums[1], "no re-enumeration: \(r.stdout)")
+    let show = try USBSim.run(profile, state: dir.path("board"), [USBSim.dfutui, "options", "show"])
+    #expect(show.status == 0, "\(show.stderr)")
+    #expect(show.stdout.contains("nRST_STOP: reset when entering Stop"), "\(show.stdout)")
+  }
+
   @Test(arguments: profiles)
   func disconnectMidWriteGivesAClearErrorAndNoHang(profile: String) throws {
     let dir = try TemporaryDirectory()
