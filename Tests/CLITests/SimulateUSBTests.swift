@@ -96,7 +96,7 @@ import Testing
     let before = dir.path("ob.bin")
     let after = dir.path("ob-after.bin")
     let r = try USBSim.shell(profile, state: dir.path("board"), """
-      dfu-util -a 1 -s \(ob.address):\(ob.size) -U \(before) >/dev/null || exit 10
+      dfu-util -a 1 -s \(ob.address):\(ob.size) -U \(before) >>"\(dir.path("steps.log"))" || exit 10
       dfu-util -l | grep -m1 -o 'devnum=[0-9]*'
       dfu-util -a 1 -s \(ob.address):will-reset -D \(before); echo "ob-status=$?"
       sleep 0.5
@@ -186,7 +186,7 @@ import Testing
     let dir = try TemporaryDirectory()
     let file = try dir.write("app.bin", USBSim.bootableImage(2048))
     let r = try USBSim.shell(profile, state: dir.path("board"), """
-      dfu-util -a 0 -s 0x08000000 -D \(file) >/dev/null || exit 10
+      dfu-util -a 0 -s 0x08000000 -D \(file) >>"\(dir.path("steps.log"))" || exit 10
       dfu-util -a 0 -s 0x08000000:leave || exit 11
       sleep 0.3
       echo "after-leave:"; dfu-util -l
@@ -204,7 +204,7 @@ import Testing
     let file = try dir.write("app.bin", testBytes(4096))
     let blank = dir.path("blank.bin")
     let r = try USBSim.shell(profile, state: dir.path("board"), timeout: 180, """
-      dfu-util -a 0 -s 0x08000000 -D \(file) >/dev/null || exit 10
+      dfu-util -a 0 -s 0x08000000 -D \(file) >>"\(dir.path("steps.log"))" || exit 10
       dfu-util -a 0 -s :mass-erase:force || exit 11
       "$DFUTUI" read -o \(blank) --address 0x08000000 --length 4096 || exit 12
       """)
