@@ -27,9 +27,10 @@ extension DFUOperation {
   }
 
   /// Writes `data` at `address`: one SET_ADDRESS, then DNLOAD blocks 2, 3, …
-  /// of `transferSize` bytes (address = pointer + (block − 2) × length, AN3156
-  /// §5.1). A shorter last chunk gets its own SET_ADDRESS and block 2, because
-  /// the ROM multiplies by *this* request's length.
+  /// of `transferSize` bytes (address = pointer + (block − 2) × wTransferSize,
+  /// AN3156 §5.1). A shorter last chunk gets its own SET_ADDRESS and block 2,
+  /// so its address is right whether a ROM multiplies by wTransferSize (ST's
+  /// device code, dfu-util's upload) or by the request's own length (AN3156's wording).
   public static func write(_ data: [UInt8], at address: UInt32, transferSize: Int,
                            phase: OperationPhase = .write, tuning: OperationTuning = .init()) -> DFUOperation {
     write(runs: [(address, data)], transferSize: transferSize, phase: phase, tuning: tuning)

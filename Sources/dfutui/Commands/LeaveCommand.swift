@@ -57,6 +57,9 @@ struct LeaveCommand: ParsableCommand {
     let outcome: OperationOutcome
     do throws(FlashError) { outcome = try dfu.leave(at: target) } catch { throw Exit.fail(error) }
     switch outcome {
+    case .deviceLeft where !check.isBootable, .deviceReset where !check.isBootable:
+      Console.out("Left DFU mode towards \(hex32(target)); the device disconnected. With no valid vector table the ROM "
+                  + "usually resets, so the board may come back in the bootloader (`dfutui list`).")
     case .deviceLeft, .deviceReset:
       Console.out("Left DFU mode: jumped to the application at \(hex32(target)) (stack \(hex32(check.stackPointer)), "
                   + "reset \(hex32(check.resetVector))); the device disconnected.")
