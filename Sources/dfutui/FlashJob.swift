@@ -39,6 +39,7 @@ struct FlashJob {
       throw Exit.fail("--backup \(backupPath): name the file .bin, .hex or .dfu so the format is clear", code: Exit.usage)
     }
     FlashPlanDescription.print(plan, options: options, file: file)
+    if alt == 0 { try Self.checkProtection(plan, device: info, context: context) }
 
     let dfu = try context.open(info, alternate: alt)
     defer { dfu.transport.close() }
@@ -69,6 +70,31 @@ struct FlashJob {
       throw Exit.fail("\(file) has no data for alternate setting \(alternate)", code: Exit.inputRejected)
     }
     return image
+  }
+
+  /// Reads the option bytes (a read only) and refuses a write that cannot work:
+  /// under read protection the ROM refuses writes and erases (AN3156 Table 4);
+  /// write-protected sectors are silently skipped by the ROM (AN3156 §5).
+  static func checkProtection(_ plan: FlashPlan, device: DFUDeviceInfo, context: DeviceContext) throws(ExitCode) {
+    guard let controller = try? OptionByteController(bus: context.bus, device: device, clock: context.clock) else { return }
+    let options: OptionBytes
+    do throws(OptionByteError) { options = try controller.read() } catch {
+      if case .readProtected = error {
+        throw Exit.fail("read protection (RDP level 1) is active: the ROM refuses every write and erase. "
+                        + "`dfutui unprotect --yes` removes it, which mass-erases the whole flash. Nothing was written",
+                        code: Exit.deviceError)
+      }
+      Console.error("note: could not read the option bytes to check write protection (\(error)); going on")
+      return
+    }
+    let planned = Set(plan.sectors.map(\.sector.address))
+    let locked = options.writeProtectedSectors(in: plan.map).filter { planned.contains($0.address) }
+    guard locked.isEmpty else {
+      let list = locked.map(\.description).joined(separator: ", ")
+      throw Exit.fail("the image touches write-protected sectors (\(list)); the ROM would silently skip them. "
+                      + "Remove the protection first (`dfutui options show` lists it; `dfutui options set` changes it). "
+                      + "Nothing was written", code: Exit.inputRejected)
+    }
   }
 
   private func saveBackup(_ image: FirmwareImage) -> String? {

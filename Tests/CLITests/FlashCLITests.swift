@@ -83,3 +83,34 @@ import Testing
     #expect(r.stderr.contains("lacks the Thumb bit"))
   }
 }
+
+/// The write plan checks protection in the option bytes first (issue #5).
+@Suite struct FlashProtectionCLITests {
+  func sim(_ dir: TemporaryDirectory) -> [String] {
+    ["--simulate", "stm32f405", "--sim-state", dir.path("board"), "--sim-time", "instant"]
+  }
+
+  @Test func writeProtectedSectorsAreRefusedBeforeWriting() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", testBytes(64))
+    #expect(try CLI.run(["write", file] + sim(dir)).status == 0)
+    let protect = try CLI.run(["options", "set", "nWRP=0xFFE", "--yes"] + sim(dir))
+    #expect(protect.status == 0, "\(protect.stderr)")
+    let r = try CLI.run(["write", try dir.write("new.bin", testBytes(64, seed: 2))] + sim(dir))
+    #expect(r.status == 65, "\(r.stderr)")
+    #expect(r.stderr.contains("write-protected sectors (0x08000000 (16 KiB))"))
+    _ = try CLI.run(["read", "--address", "0x08000000", "--length", "64", "-o", dir.path("b.bin")] + sim(dir))
+    #expect(try dir.read("b.bin") == testBytes(64))
+  }
+
+  @Test func readProtectionIsReportedBeforeAnythingIsErased() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", testBytes(64))
+    #expect(try CLI.run(["write", file] + sim(dir)).status == 0)
+    #expect(try CLI.run(["options", "set", "RDP=level1", "--yes"] + sim(dir)).status == 0)
+    let r = try CLI.run(["write", file] + sim(dir))
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("read protection (RDP level 1) is active"))
+    #expect(r.stderr.contains("dfutui unprotect --yes"))
+  }
+}
