@@ -1,6 +1,7 @@
 #!/bin/sh
 # A scripted session on the built-in simulated STM32F405 (real timing):
-# list, write + verify, read back, erase a sector, two refusals, leave.
+# list, write + verify, read back, erase a sector, two refusals, leave; then the STM32L476
+# (its ROM erratum handled by padding) and a --diff rerun that skips what is in place.
 set -eu
 BIN="$1"
 dir=$(mktemp -d)
@@ -26,4 +27,8 @@ step erase --address 0x08008000 $sim
 expect_refusal write "$dir/app.bin" --address 0x080F8000 $sim
 expect_refusal erase --mass $sim
 step leave $sim
+# The board the project started from: the STM32L476, whose ROM corrupts unaligned writes.
+printf 'A' >> "$dir/app.bin"   # 40961 bytes: not a multiple of 8
+step write "$dir/app.bin" --address 0x08000000 --simulate stm32l476 --sim-state "$dir/l476"
+step write "$dir/app.bin" --address 0x08000000 --simulate stm32l476 --sim-state "$dir/l476" --diff
 printf '\nDemo done. Try it yourself: %s --help\n' "$BIN"

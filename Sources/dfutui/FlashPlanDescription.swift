@@ -28,7 +28,8 @@ enum FlashPlanDescription {
 
   /// The result, on stdout.
   static func print(_ r: FlashReport, plan: FlashPlan) {
-    let verb = r.verified ? "Wrote and verified" : "Wrote (NOT verified)"
+    let verb = r.programmedBytes == 0 ? (r.verified ? "Nothing to write; verified" : "Nothing written")
+      : r.verified ? "Wrote and verified" : "Wrote (NOT verified)"
     var line = "\(verb) \(r.imageBytes) bytes at \(hex32(plan.image.lowestAddress!)) in \(r.elapsed.secondsText)"
     line += " (\(r.actionSummary)"
     if r.skippedBytes > 0 { line += ", \(r.skippedBytes) bytes already in place" }

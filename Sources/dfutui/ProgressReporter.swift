@@ -70,6 +70,7 @@ final class ProgressReporter {
   static func label(_ phase: OperationPhase) -> String {
     switch phase {
     case .optionBytes: return "option bytes"
+    case .prepare: return "pre-read"
     default: return phase.rawValue
     }
   }
