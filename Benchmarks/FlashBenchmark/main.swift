@@ -92,10 +92,20 @@ func cpuSeconds() -> Double {
     + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }
 
+/// Peak resident set of this process image, from /proc/self/status `VmHWM`
+/// (ru_maxrss would include `swift run`'s own peak: it survives exec).
 func peakRSSMegabytes() -> Double {
-  var usage = rusage()
-  getrusage(RUSAGE_SELF.rawValue, &usage)
-  return Double(usage.ru_maxrss) / 1024
+  guard let f = fopen("/proc/self/status", "r") else { return -1 }
+  defer { fclose(f) }
+  var line = [CChar](repeating: 0, count: 256)
+  while fgets(&line, Int32(line.count), f) != nil {
+    let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    if text.hasPrefix("VmHWM:") {
+      let kb = text.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Double($0) } ?? -1
+      return kb / 1024
+    }
+  }
+  return -1
 }
 
 func line(_ name: String, _ value: String, _ goal: String, _ ok: Bool) {
