@@ -33,9 +33,18 @@ enum CLI {
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    // Drain stderr on another thread so a chatty command cannot fill one pipe and stall.
+    let errBox = USBSim.DataBox()
+    let done = DispatchSemaphore(value: 0)
+    let errHandle = err.fileHandleForReading
+    Thread {
+      errBox.data = errHandle.readDataToEndOfFile()
+      done.signal()
+    }.start()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    done.wait()
+    let errData = errBox.data
     return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                      stderr: String(decoding: errData, as: UTF8.self))
   }
