@@ -16,7 +16,8 @@ struct Dfutui: ParsableCommand {
       device, or several; 4 permission denied opening the device; 5 refused to leave:
       the vector table does not look bootable (see --force); 64 bad arguments;
       65 input rejected before anything was sent (file unreadable or empty, range outside
-      the device's memory, missing confirmation); 74 the output file could not be written.
+      the device's memory, missing confirmation); 74 the output file could not be written;
+      130 interrupted by Ctrl-C between two USB transfers (rerun with --diff to finish).
       """,
     subcommands: [ListCommand.self, ReadCommand.self, WriteCommand.self, RestoreCommand.self, EraseCommand.self, LeaveCommand.self, SimulateCommand.self,
                   ConvertCommand.self, InfoCommand.self, OptionsCommand.self, UnprotectCommand.self]

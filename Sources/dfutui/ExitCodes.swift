@@ -11,6 +11,7 @@ enum Exit {
   static let usage: Int32 = 64
   static let inputRejected: Int32 = 65
   static let outputFailed: Int32 = 74
+  static let interrupted: Int32 = 130
 
   /// Prints `message` to stderr prefixed with "dfutui: error:" and returns the exit to throw.
   static func fail(_ message: String, code: Int32) -> ExitCode {
@@ -24,6 +25,9 @@ enum Exit {
     case .plan(let e): return fail(e.description, code: inputRejected)
     case .device(.verifyFailed(let mismatches)): return fail(DfuSeError.verifyFailed(mismatches: mismatches).description, code: verifyFailed)
     case .device(.transport(.accessDenied, _)): return fail(error.description, code: permission)
+    case .device(.cancelled):
+      return fail("interrupted (Ctrl-C) between two USB transfers; the device is still in DFU mode. "
+                  + "Rerun the same command with --diff to finish", code: interrupted)
     case .device(let e): return fail(e.description, code: deviceError)
     case .aborted: return fail(error.description, code: outputFailed)
     }

@@ -43,6 +43,8 @@ struct FlashJob {
 
     let dfu = try context.open(info, alternate: alt)
     defer { dfu.transport.close() }
+    Interrupt.install()
+    dfu.isCancelled = { Interrupt.wasRequested }
     let progress = ProgressReporter(clock: context.clock)
     let report: FlashReport
     do throws(FlashError) {

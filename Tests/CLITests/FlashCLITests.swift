@@ -114,3 +114,33 @@ import Testing
     #expect(r.stderr.contains("dfutui unprotect --yes"))
   }
 }
+
+/// Ctrl-C stops a write between two transfers; `--diff` then finishes it.
+@Suite struct InterruptCLITests {
+  @Test func ctrlCStopsCleanlyAndADiffRerunFinishes() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", [0x00, 0x00, 0x02, 0x20, 0xC1, 0x01, 0x00, 0x08] + testBytes(256 * 1024))
+    let process = Process()
+    process.executableURL = CLI.binary
+    // Real simulated time: 256 KiB on the L476 takes about 6 s, so the interrupt lands mid-job.
+    process.arguments = ["write", file, "--simulate", "stm32l476", "--sim-state", dir.path("board"), "--sim-time", "real"]
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = Pipe()
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    Thread.sleep(forTimeInterval: 4.5)  // erase ≈ 3 s, then the write phase
+    process.interrupt()
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130, "\(stderr)")
+    #expect(stderr.contains("interrupted (Ctrl-C) between two USB transfers"))
+    let resume = try CLI.run(["write", file, "--diff", "--simulate", "stm32l476", "--sim-state", dir.path("board"),
+                              "--sim-time", "instant"])
+    #expect(resume.status == 0, "\(resume.stderr)")
+    #expect(resume.stdout.contains("verified"))
+    if stderr.contains("write: 25%") {
+      #expect(resume.stdout.contains("unchanged"), "sectors written before the interrupt are skipped: \(resume.stdout)")
+    }
+  }
+}

@@ -9,6 +9,10 @@ public final class DfuSeDevice {
   public let memoryMap: MemoryMap
   /// Bytes per DNLOAD/UPLOAD: the descriptor's wTransferSize, 2048 on ST ROMs.
   public let transferSize: Int
+  /// Checked before every control transfer; when it returns true the job stops
+  /// with ``DfuSeError/cancelled`` between two transfers (the device stays in DFU,
+  /// and a rerun with ``FlashOptions/differential`` resumes).
+  public var isCancelled: () -> Bool = { false }
 
   /// - Throws: ``MemoryMapError`` when the alternate setting's name is not a DfuSe memory map.
   public init(info: DFUDeviceInfo, transport: any DFUTransport, clock: any BlockingClock) throws(MemoryMapError) {
@@ -71,7 +75,7 @@ public final class DfuSeDevice {
   @discardableResult
   func run(_ op: inout DFUOperation, _ progress: (OperationProgress) -> Void) throws(FlashError) -> OperationOutcome {
     do throws(DfuSeError) {
-      return try session.run(&op, progress: progress)
+      return try session.run(&op, progress: progress, isCancelled: isCancelled)
     } catch {
       throw .device(error)
     }
