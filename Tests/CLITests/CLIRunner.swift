@@ -24,8 +24,14 @@ enum CLI {
 
   /// Runs `dfutui args…` with no stdin and returns its exit status and output.
   static func run(_ args: [String]) throws -> CLIResult {
+    try run(executable: binary, args)
+  }
+
+  /// Runs any program with no stdin, reading stdout and stderr concurrently so
+  /// neither pipe can fill up and stall it.
+  static func run(executable: URL, _ args: [String]) throws -> CLIResult {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = executable
     process.arguments = args
     let out = Pipe()
     let err = Pipe()
@@ -34,7 +40,7 @@ enum CLI {
     process.standardInput = FileHandle.nullDevice
     try process.run()
     // Drain stderr on another thread so a chatty command cannot fill one pipe and stall.
-    let errBox = USBSim.DataBox()
+    let errBox = DataBox()
     let done = DispatchSemaphore(value: 0)
     let errHandle = err.fileHandleForReading
     Thread {
@@ -49,6 +55,9 @@ enum CLI {
                      stderr: String(decoding: errData, as: UTF8.self))
   }
 }
+
+/// Bytes handed from the stderr reader thread (written before the semaphore is signalled).
+final class DataBox: @unchecked Sendable { var data = Data() }
 
 /// A temporary directory removed when the test ends.
 final class TemporaryDirectory {

@@ -43,35 +43,10 @@ enum USBSim {
   /// the command) when time runs out, so a hang fails the test (status 124).
   static func run(_ profile: String, state: String? = nil, extra: [String] = [], timeout: Int = 120,
                   _ command: [String]) throws -> CLIResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
     var args = ["-k", "5", String(timeout), dfutui, "simulate", "--profile", profile, "--sim-time", "instant"]
     if let state { args += ["--state", state] }
-    process.arguments = args + extra + ["--"] + command
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Read both pipes concurrently so neither fills up.
-    let errBox = DataBox()
-    let done = DispatchSemaphore(value: 0)
-    let errHandle = err.fileHandleForReading
-    Thread {
-      errBox.data = errHandle.readDataToEndOfFile()
-      done.signal()
-    }.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    done.wait()
-    let errData = errBox.data
-    return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self))
+    return try CLI.run(executable: URL(fileURLWithPath: "/usr/bin/timeout"), args + extra + ["--"] + command)
   }
-
-  /// Bytes handed from the stderr reader thread (written before `done` is signalled).
-  final class DataBox: @unchecked Sendable { var data = Data() }
 
   /// A shell script run in one simulate session (for steps that must see the
   /// same enumeration, e.g. "leave, then list").
