@@ -23,7 +23,7 @@ enum Exit {
   static func fail(_ error: FlashError) -> ExitCode {
     switch error {
     case .plan(let e): return fail(e.description, code: inputRejected)
-    case .device(.verifyFailed(let mismatches)): return fail(DfuSeError.verifyFailed(mismatches: mismatches).description, code: verifyFailed)
+    case .device(.verifyFailed): return fail(error.description, code: verifyFailed)
     case .device(.transport(.accessDenied, _)): return fail(error.description, code: permission)
     case .device(.cancelled):
       return fail("interrupted (Ctrl-C) between two USB transfers; the device is still in DFU mode. "

@@ -34,4 +34,18 @@ public enum ChipFamily: String, Hashable, Sendable, CaseIterable {
 
   /// The value of erased flash: 0x00 on L0/L1, 0xFF elsewhere (efton gotchas 98/99).
   public var erasedByte: UInt8 { self == .l0l1 ? 0x00 : 0xFF }
+
+  /// The family of a part or family name such as "L476", "stm32h743", "u5", "f4";
+  /// nil when the name is not an STM32 family dfutui knows.
+  public init?(partName: String) {
+    var n = partName.lowercased()
+    if n.hasPrefix("stm32") { n.removeFirst(5) }
+    let table: [(String, ChipFamily)] = [
+      ("h7a", .h7a3), ("h7b", .h7a3), ("h7", .h7), ("u5", .u5), ("wb", .wb), ("wl", .wb),
+      ("f0", .f0f1f3), ("f1", .f0f1f3), ("f3", .f0f1f3), ("f2", .f2f4), ("f4", .f2f4), ("f7", .f7),
+      ("l0", .l0l1), ("l1", .l0l1), ("l4", .l4), ("l5", .l4), ("g0", .g0g4), ("g4", .g0g4), ("c0", .g0g4),
+    ]
+    guard let match = table.first(where: { n.hasPrefix($0.0) }) else { return nil }
+    self = match.1
+  }
 }

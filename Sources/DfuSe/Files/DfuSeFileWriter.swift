@@ -7,13 +7,7 @@ public enum DfuSeFileWriter {
   /// The flash word (bytes) of a family name, or nil if unknown (stm32-dfu-facts §4,
   /// field-notes §1.2): 8 for F0–F7/L4/G0/G4/WB/L5, 16 for U5/H7A3/H7B3, 32 for H7.
   public static func flashWordSize(family: String) -> Int? {
-    let f = family.lowercased()
-    if f.hasPrefix("h7a") || f.hasPrefix("h7b") || f.hasPrefix("u5") { return 16 }
-    if f.hasPrefix("h7") { return 32 }
-    for prefix in ["f0", "f1", "f2", "f3", "f4", "f7", "l0", "l1", "l4", "l5", "g0", "g4", "wb", "wl", "c0"] where f.hasPrefix(prefix) {
-      return 8
-    }
-    return nil
+    ChipFamily(partName: family)?.flashWordSize
   }
 
   /// The file bytes and notices (padding added). Each target's segments become its
@@ -36,7 +30,7 @@ public enum DfuSeFileWriter {
         throw .cannotWrite(what: "the DfuSe file", reason: "target name \"\(target.name ?? "")\" is \(nameBytes.count) bytes long",
                            advice: "Use a name of at most 254 bytes")
       }
-      let elements = paddedElements(target.image, word: word)
+      let elements = target.image.paddedToFlashWords(word)
       guard !elements.isEmpty else {
         throw .cannotWrite(what: "the DfuSe file", reason: "target \(t) has no data", advice: "Give a non-empty image")
       }
@@ -68,29 +62,5 @@ public enum DfuSeFileWriter {
     s.bcdDFU = DFUSuffix.dfuseVersion
     s.append(to: &out)
     return (out, notices)
-  }
-
-  /// The image's segments, each widened to whole words and filled with 0xFF;
-  /// segments whose words touch or overlap are joined.
-  public static func paddedElements(_ image: FirmwareImage, word: Int) -> [(address: UInt32, bytes: [UInt8])] {
-    var result: [(address: UInt32, bytes: [UInt8])] = []
-    let w = UInt64(max(1, word))
-    for segment in image.segments {
-      let start = UInt64(segment.address) / w * w
-      let end = min((segment.end + w - 1) / w * w, 1 << 32)
-      if var last = result.last, UInt64(last.address) + UInt64(last.bytes.count) >= start {
-        let lastEnd = UInt64(last.address) + UInt64(last.bytes.count)
-        last.bytes += [UInt8](repeating: 0xFF, count: Int(end - lastEnd))
-        let o = Int(UInt64(segment.address) - UInt64(last.address))
-        last.bytes.replaceSubrange(o..<(o + segment.bytes.count), with: segment.bytes)
-        result[result.count - 1] = last
-        continue
-      }
-      var bytes = [UInt8](repeating: 0xFF, count: Int(end - start))
-      let o = Int(UInt64(segment.address) - start)
-      bytes.replaceSubrange(o..<(o + segment.bytes.count), with: segment.bytes)
-      result.append((UInt32(start), bytes))
-    }
-    return result
   }
 }

@@ -84,33 +84,9 @@ public struct FlashPlan: Sendable {
     runs = Self.paddedRuns(image, word: UInt64(flashWordSize), pad: padByte, cuts: cuts)
   }
 
-  /// Image segments rounded out to flash words, merged where they meet or share
-  /// a word (the gap filled with `pad`), then cut at `cuts`.
+  /// The image padded to flash words (``FirmwareImage/paddedToFlashWords(_:pad:)``), cut at `cuts`.
   static func paddedRuns(_ image: FirmwareImage, word: UInt64, pad: UInt8, cuts: [UInt32]) -> [Run] {
-    var runs: [Run] = []
-    for s in image.segments {
-      let start = UInt64(s.address) / word * word
-      let end = (s.end + word - 1) / word * word
-      if var last = runs.last, last.end >= start {
-        let gap = Int(Int64(s.address) - Int64(last.end))
-        if gap >= 0 {
-          last.data += [UInt8](repeating: pad, count: gap)
-          last.data += s.bytes
-        } else {
-          // The previous run's padding reaches into this segment's first word: overwrite the padding.
-          let overlap = -gap
-          last.data.removeLast(overlap)
-          last.data += s.bytes
-        }
-        last.data += [UInt8](repeating: pad, count: Int(end - s.end))
-        runs[runs.count - 1] = last
-      } else {
-        var data = [UInt8](repeating: pad, count: Int(UInt64(s.address) - start))
-        data += s.bytes
-        data += [UInt8](repeating: pad, count: Int(end - s.end))
-        runs.append(Run(address: UInt32(start), data: data))
-      }
-    }
+    var runs = image.paddedToFlashWords(Int(word), pad: pad).map { Run(address: $0.address, data: $0.bytes) }
     for cut in cuts.sorted() {
       runs = runs.flatMap { r -> [Run] in
         guard UInt64(cut) > UInt64(r.address), UInt64(cut) < r.end else { return [r] }
