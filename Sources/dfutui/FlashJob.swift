@@ -56,7 +56,7 @@ struct FlashJob {
     }
     progress.finishLine()
     FlashPlanDescription.print(report, plan: plan)
-    if leave { try leaveAfterWrite(dfu, plan: plan, context: context) }
+    if leave { try leaveAfterWrite(dfu, plan: plan) }
     try context.saveSimulatorState()
   }
 
@@ -111,7 +111,7 @@ struct FlashJob {
     }
   }
 
-  private func leaveAfterWrite(_ dfu: DfuSeDevice, plan: FlashPlan, context: DeviceContext) throws(ExitCode) {
+  private func leaveAfterWrite(_ dfu: DfuSeDevice, plan: FlashPlan) throws(ExitCode) {
     let target = plan.bootSector?.address ?? plan.image.lowestAddress!
     try LeaveCommand.leave(dfu, at: target, chip: plan.chip, image: plan.image, force: force)
   }
