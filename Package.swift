@@ -14,6 +14,7 @@ let package = Package(
   products: [
     .executable(name: "dfutui", targets: ["dfutui"]),
     .library(name: "DfuSe", targets: ["DfuSe"]),
+    .library(name: "DfuSeSimulator", targets: ["DfuSeSimulator"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -26,19 +27,22 @@ let package = Package(
       name: "CNcurses", pkgConfig: "ncursesw",
       providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
     .target(name: "DfuSe", dependencies: ["CLibUSB"], swiftSettings: strictness),
+    /// Simulated STM32 ROM bootloaders (test doubles, as swift-nio's NIOEmbedded): a separate
+    /// module so that `DfuSe` cannot depend on them.
+    .target(name: "DfuSeSimulator", dependencies: ["DfuSe"], swiftSettings: strictness),
     .target(name: "TUI", dependencies: ["DfuSe", "CNcurses"], swiftSettings: strictness),
     .executableTarget(
       name: "dfutui",
       dependencies: [
-        "DfuSe", "TUI",
+        "DfuSe", "DfuSeSimulator", "TUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictness),
-    .testTarget(name: "DfuSeTests", dependencies: ["DfuSe"], swiftSettings: strictness),
+    .testTarget(name: "DfuSeTests", dependencies: ["DfuSe", "DfuSeSimulator"], swiftSettings: strictness),
     .testTarget(name: "CLITests", dependencies: ["dfutui"], swiftSettings: strictness),
     .executableTarget(name: "ParseBenchmark", dependencies: ["DfuSe"], path: "Benchmarks/ParseBenchmark"),
     .executableTarget(
-      name: "FlashBenchmark", dependencies: ["DfuSe"], path: "Benchmarks/FlashBenchmark", swiftSettings: strictness),
+      name: "FlashBenchmark", dependencies: ["DfuSe", "DfuSeSimulator"], path: "Benchmarks/FlashBenchmark", swiftSettings: strictness),
   ],
   swiftLanguageModes: [.v6]
 )

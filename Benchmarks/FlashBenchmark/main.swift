@@ -3,6 +3,7 @@
 // the cost of a one-sector re-flash, host CPU share and peak memory.
 // Run: swift run -c release FlashBenchmark   (or `make bench`)
 import DfuSe
+import DfuSeSimulator
 
 #if canImport(Glibc)
   import Glibc

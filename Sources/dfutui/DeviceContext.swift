@@ -1,5 +1,6 @@
 import ArgumentParser
 import DfuSe
+import DfuSeSimulator
 
 /// The bus a command talks to (USB or simulated boards) and the clock it
 /// runs on, with device selection. Saves simulator state when done.

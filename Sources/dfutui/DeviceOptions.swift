@@ -1,5 +1,6 @@
 import ArgumentParser
 import DfuSe
+import DfuSeSimulator
 
 /// How a command finds its device: dfu-util's filters, plus the simulator.
 struct DeviceOptions: ParsableArguments {

@@ -1,4 +1,5 @@
 @testable import DfuSe
+import DfuSeSimulator
 
 /// A simulated board on a virtual clock, opened through the public bus API
 /// exactly as the CLI does.

@@ -1,5 +1,6 @@
 import Testing
 @testable import DfuSe
+import DfuSeSimulator
 
 /// The whole stack — DfuSeDevice, DFUSession, DFUOperation — against the
 /// simulated ROM bootloaders, including every injected fault.

@@ -1,5 +1,6 @@
 import Testing
 @testable import DfuSe
+import DfuSeSimulator
 
 /// Injected faults end in a clear typed error or a verified result — never a
 /// hang and never an unverified "success".

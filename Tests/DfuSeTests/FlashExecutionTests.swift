@@ -1,5 +1,6 @@
 import Testing
 @testable import DfuSe
+import DfuSeSimulator
 
 /// `DfuSeDevice.flash(_:)` on the simulated boards: ordering, differential
 /// writes, blank skipping, preserve, backup, resume after a disconnect, boot check.

@@ -1,5 +1,6 @@
 import Testing
 @testable import DfuSe
+import DfuSeSimulator
 
 /// The flash planner: validation, padding, coalescing, bank and boot-sector cuts.
 @Suite struct FlashPlanTests {

@@ -1,4 +1,5 @@
 import DfuSe
+import DfuSeSimulator
 import Testing
 
 /// Option-byte catalogue, decode/encode, danger gates, boot prediction, and

@@ -1,5 +1,6 @@
 import Testing
 @testable import DfuSe
+import DfuSeSimulator
 
 /// The bug dfutui exists for: the STM32L476 ROM corrupts a write longer than
 /// 256 bytes that is not a multiple of 8 (AN2606; field-notes §1.1).

@@ -1,4 +1,5 @@
 import DfuSe
+import DfuSeSimulator
 import Testing
 
 /// ``SimulatedUSBDevice``: the board as a whole USB device (what the umockdev

@@ -1,4 +1,5 @@
 import DfuSe
+import DfuSeSimulator
 import Testing
 
 @Suite("Simulator: USB descriptors, enumeration and bus")

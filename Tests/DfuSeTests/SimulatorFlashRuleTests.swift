@@ -1,4 +1,5 @@
 import DfuSe
+import DfuSeSimulator
 import Testing
 
 @Suite("Simulator: flash programming and erase rules")

@@ -1,4 +1,5 @@
 import DfuSe
+import DfuSeSimulator
 import Testing
 
 /// Drives a simulated board with raw setup packets, as a host would, on a

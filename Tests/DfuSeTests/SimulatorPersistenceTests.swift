@@ -1,4 +1,5 @@
 import DfuSe
+import DfuSeSimulator
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import DfuSe
+import DfuSeSimulator
 import Testing
 
 @Suite("Simulator: leave, option-byte writes, Read Unprotect, USB reset")

@@ -1,9 +1,9 @@
 /// An open, claimed DFU interface: the only door to a device.
 ///
-/// Implementations: ``LibUSBTransport`` (a real device) and the transport of a
-/// ``SimulatedSTM32`` board. A transport belongs to one thread at a time; it is
-/// deliberately not `Sendable`. The sans-IO engine never calls it; only
-/// ``DFUSession`` does.
+/// Implementations: ``LibUSBTransport`` (a real device) and, outside this
+/// module, the transport of a simulated board (`DfuSeSimulator`). A transport
+/// belongs to one thread at a time; it is deliberately not `Sendable`. The
+/// sans-IO engine never calls it; only ``DFUSession`` does.
 public protocol DFUTransport: AnyObject {
   /// `bInterfaceNumber` of the claimed DFU interface (the `wIndex` of DFU requests).
   var interfaceNumber: UInt8 { get }
@@ -29,7 +29,7 @@ public protocol DFUTransport: AnyObject {
 }
 
 /// A set of DFU devices that can be listed and opened: the USB bus through
-/// libusb (``LibUSBBus``) or a bench of simulated boards (``SimulatedBus``).
+/// libusb (``LibUSBBus``) or a bench of simulated boards (`DfuSeSimulator`).
 public protocol DFUBus: AnyObject {
   /// Every DFU-class interface present now (a snapshot).
   func devices() throws(TransportError) -> [DFUDeviceInfo]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DfuSe
+import DfuSeSimulator
 import Foundation
 
 /// `dfutui simulate -- COMMAND…`: runs any libusb program with a simulated

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DfuSe
+import DfuSeSimulator
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,5 @@
+public import DfuSe
+
 /// Failures to inject into a ``SimulatedSTM32``. Each fires at most once.
 public struct SimulatedFaults: Sendable, Hashable {
   /// Makes the N-th executed DNLOAD fail.

@@ -1,3 +1,5 @@
+public import DfuSe
+
 /// Everything that makes one STM32 part's ROM DFU bootloader different from
 /// another: USB identity, memory-map strings, functional descriptor, SRAM,
 /// option bytes, flash programming rules, timing and quirks.

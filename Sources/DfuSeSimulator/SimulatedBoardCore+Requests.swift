@@ -1,3 +1,5 @@
+import DfuSe
+
 /// What the simulated device does with one control request.
 enum SimulatedReply: Sendable, Equatable {
   /// The data stage (empty for OUT requests): the request succeeded.

@@ -1,3 +1,4 @@
+public import DfuSe
 import Synchronization
 
 /// One simulated STM32 in its ROM DFU bootloader: a model of ST's DfuSe

@@ -1,3 +1,4 @@
+import DfuSe
 import Synchronization
 
 /// The whole mutable state of one simulated board, kept behind the

@@ -1,3 +1,5 @@
+public import DfuSe
+
 /// An open DFU interface of a ``SimulatedSTM32``: what ``SimulatedBus`` opens.
 ///
 /// Requests travel as raw setup packets, and the board validates them as a

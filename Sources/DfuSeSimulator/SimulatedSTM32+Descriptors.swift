@@ -1,3 +1,5 @@
+import DfuSe
+
 /// The raw USB descriptors of a simulated ROM, encoded per USB 2.0 §9.6 (all
 /// multi-byte fields little-endian), for serving to libusb (umockdev) or tests.
 ///

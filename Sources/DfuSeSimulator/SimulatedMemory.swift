@@ -1,3 +1,5 @@
+import DfuSe
+
 /// All storage of a simulated part: main flash, OTP, option bytes, SRAM and
 /// the Device Feature bytes. Raw access here ignores protection; the ROM
 /// rules live in `SimulatedBoardCore+Execution.swift`.

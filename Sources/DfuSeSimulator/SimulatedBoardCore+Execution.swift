@@ -1,3 +1,5 @@
+import DfuSe
+
 extension SimulatedBoardCore {
   /// What executing one DNLOAD did.
   struct Outcome {

@@ -3,6 +3,7 @@
 #else
   import Foundation
 #endif
+public import DfuSe
 
 /// Saving a board between CLI runs: a directory holding `board.json`
 /// (format, profile name, serial number, RDP level for people to read) and

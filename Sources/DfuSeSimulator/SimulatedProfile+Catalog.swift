@@ -1,3 +1,5 @@
+public import DfuSe
+
 extension SimulatedProfile {
   /// Every built-in profile.
   public static var all: [SimulatedProfile] { [.stm32f405, .stm32l476] }

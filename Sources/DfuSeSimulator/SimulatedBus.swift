@@ -1,3 +1,5 @@
+public import DfuSe
+
 /// A bench of simulated boards on USB bus 1: board *i* sits on port *i* + 1.
 public final class SimulatedBus: DFUBus {
   public let boards: [SimulatedSTM32]

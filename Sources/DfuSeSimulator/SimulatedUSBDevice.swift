@@ -1,3 +1,5 @@
+public import DfuSe
+
 /// A ``SimulatedSTM32`` seen as a whole USB device, as a kernel's usbfs would
 /// see it: what `dfutui simulate` serves to real libusb programs through
 /// umockdev (see `scripts/umockdev-usb-bridge.py`).
