@@ -3,6 +3,7 @@
 // the cost of a one-sector re-flash, host CPU share and peak memory.
 // Run: swift run -c release FlashBenchmark   (or `make bench`)
 import DfuSe
+import Logging
 
 #if canImport(Glibc)
   import Glibc
@@ -24,6 +25,10 @@ func application(_ size: Int, seed: UInt64 = 1) -> [UInt8] {
   [0x00, 0x00, 0x02, 0x20, 0xC1, 0x01, 0x00, 0x08] + pattern(size - 8, seed: seed)
 }
 
+/// The library takes its caller's logger; at the default level (warnings)
+/// the USB trace is off, as in `dfutui` without `-v`: what this measures.
+let silentLogger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+
 struct Rig {
   let clock: any BlockingClock
   let board: SimulatedSTM32
@@ -39,7 +44,8 @@ struct Rig {
 
   func device() -> DfuSeDevice {
     let info = bus.devices()[0]
-    return try! DfuSeDevice(info: info, transport: try! bus.open(info, alternateSetting: 0), clock: clock)
+    return try! DfuSeDevice(info: info, transport: try! bus.open(info, alternateSetting: 0), clock: clock,
+                            logger: silentLogger)
   }
 }
 
