@@ -17,7 +17,8 @@ let package = Package(
     .library(name: "DfuSeSimulator", targets: ["DfuSeSimulator"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     .systemLibrary(
@@ -26,7 +27,9 @@ let package = Package(
     .systemLibrary(
       name: "CNcurses", pkgConfig: "ncursesw",
       providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
-    .target(name: "DfuSe", dependencies: ["CLibUSB"], swiftSettings: strictness),
+    .target(
+      name: "DfuSe", dependencies: ["CLibUSB", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strictness),
     /// Simulated STM32 ROM bootloaders (test doubles, as swift-nio's NIOEmbedded): a separate
     /// module so that `DfuSe` cannot depend on them.
     .target(name: "DfuSeSimulator", dependencies: ["DfuSe"], swiftSettings: strictness),
@@ -36,13 +39,18 @@ let package = Package(
       dependencies: [
         "DfuSe", "DfuSeSimulator", "TUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictness),
-    .testTarget(name: "DfuSeTests", dependencies: ["DfuSe", "DfuSeSimulator"], swiftSettings: strictness),
+    .testTarget(
+      name: "DfuSeTests", dependencies: ["DfuSe", "DfuSeSimulator", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strictness),
     .testTarget(name: "CLITests", dependencies: ["dfutui"], swiftSettings: strictness),
     .executableTarget(name: "ParseBenchmark", dependencies: ["DfuSe"], path: "Benchmarks/ParseBenchmark"),
     .executableTarget(
-      name: "FlashBenchmark", dependencies: ["DfuSe", "DfuSeSimulator"], path: "Benchmarks/FlashBenchmark", swiftSettings: strictness),
+      name: "FlashBenchmark",
+      dependencies: ["DfuSe", "DfuSeSimulator", .product(name: "Logging", package: "swift-log")],
+      path: "Benchmarks/FlashBenchmark", swiftSettings: strictness),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@
 // Run: swift run -c release FlashBenchmark   (or `make bench`)
 import DfuSe
 import DfuSeSimulator
+import Logging
 
 #if canImport(Glibc)
   import Glibc
@@ -25,6 +26,10 @@ func application(_ size: Int, seed: UInt64 = 1) -> [UInt8] {
   [0x00, 0x00, 0x02, 0x20, 0xC1, 0x01, 0x00, 0x08] + pattern(size - 8, seed: seed)
 }
 
+/// The library takes its caller's logger; at the default level (warnings)
+/// the USB trace is off, as in `dfutui` without `-v`: what this measures.
+let silentLogger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+
 struct Rig {
   let clock: any BlockingClock
   let board: SimulatedSTM32
@@ -40,7 +45,8 @@ struct Rig {
 
   func device() -> DfuSeDevice {
     let info = bus.devices()[0]
-    return try! DfuSeDevice(info: info, transport: try! bus.open(info, alternateSetting: 0), clock: clock)
+    return try! DfuSeDevice(info: info, transport: try! bus.open(info, alternateSetting: 0), clock: clock,
+                            logger: silentLogger)
   }
 }
 
@@ -157,3 +163,47 @@ let wall = seconds(SystemClock().now - wall0), cpu = cpuSeconds() - cpu0
 line("host CPU / wall time, 256 KiB on the L476 in real time", fmt(cpu / wall * 100, 1) + " %", "≤ 5 %", cpu / wall <= 0.05)
 line("peak RSS for a 2 MiB image (whole process)", fmt(rss, 1) + " MB", "≤ 30 MB", rss <= 30)
 print("  (RSS before that flash: \(fmt(rssBefore, 1)) MB)")
+
+// 4. What the USB trace costs (issue 12): host CPU of a 256 KiB L476 write +
+// verify on the virtual clock (engine + simulator only), trace off as without
+// -v, and on at -v / -vv into a handler that formats every line and drops it.
+struct DiscardingLogHandler: LogHandler {
+  var logLevel: Logger.Level
+  var metadata: Logger.Metadata = [:]
+  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    get { metadata[key] }
+    set { metadata[key] = newValue }
+  }
+  func log(event: LogEvent) { _ = "\(event.message)" }
+}
+
+func hostCPU(_ logger: Logger) -> (cpu: Double, transfers: Int) {
+  var best = Double.infinity
+  var transfers = 0
+  for _ in 0..<7 {
+    let rig = Rig(.stm32l476)
+    let info = rig.bus.devices()[0]
+    let device = try! DfuSeDevice(info: info, transport: try! rig.bus.open(info, alternateSetting: 0), clock: rig.clock,
+                                  logger: logger)
+    let firmware = try! FirmwareImage(bytes: image, at: 0x0800_0000, origin: ImageOrigin(file: "bench", location: .offset(0)))
+    let plan = try! FlashPlan(image: firmware, map: device.memoryMap, chip: ChipProfile.identify(device.info))
+    let c0 = cpuSeconds()
+    _ = try! device.flash(plan)
+    best = min(best, cpuSeconds() - c0)
+    transfers = device.session.statistics.transfers
+  }
+  return (best, transfers)
+}
+
+var bestDefault = Double.infinity
+for _ in 0..<7 {
+  let c0 = cpuSeconds()
+  _ = dfutuiFlash(Rig(.stm32l476), image)
+  bestDefault = min(bestDefault, cpuSeconds() - c0)
+}
+print("\nhost CPU, 256 KiB L476 write + verify on the virtual clock (best of 7): \(fmt(bestDefault * 1000, 1)) ms")
+let off = hostCPU(Logger(label: "bench") { _ in DiscardingLogHandler(logLevel: .warning) })
+let debug = hostCPU(Logger(label: "bench") { _ in DiscardingLogHandler(logLevel: .debug) })
+let trace = hostCPU(Logger(label: "bench") { _ in DiscardingLogHandler(logLevel: .trace) })
+print("  flash only (\(off.transfers) transfers), best of 7:")
+print("  trace off \(fmt(off.cpu * 1000, 1)) ms, -v \(fmt(debug.cpu * 1000, 1)) ms, -vv \(fmt(trace.cpu * 1000, 1)) ms")

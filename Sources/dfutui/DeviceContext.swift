@@ -1,21 +1,26 @@
 import ArgumentParser
 import DfuSe
 import DfuSeSimulator
+import Logging
 
 /// The bus a command talks to (USB or simulated boards) and the clock it
-/// runs on, with device selection. Saves simulator state when done.
+/// runs on, with device selection and the `-v` trace logger. Saves
+/// simulator state when done.
 final class DeviceContext {
   let options: DeviceOptions
   let bus: any DFUBus
   let clock: any BlockingClock
+  /// The USB trace on stderr (`-v`, `-vv`); warnings only by default.
+  let logger: Logger
   private let boards: [SimulatedSTM32]
 
   init(_ options: DeviceOptions) throws(ExitCode) {
     self.options = options
+    logger = Logger.cli(verbosity: options.verbose)
     if options.simulate.isEmpty {
       clock = SystemClock()
       boards = []
-      do throws(TransportError) { bus = try LibUSBBus() } catch { throw Exit.fail(error) }
+      do throws(TransportError) { bus = try LibUSBBus(logger: logger) } catch { throw Exit.fail(error) }
       return
     }
     let clock: any BlockingClock = options.simulatorTime == .instant ? VirtualClock() : SystemClock()
@@ -93,7 +98,7 @@ final class DeviceContext {
       throw Exit.fail(error)
     }
     do throws(MemoryMapError) {
-      return try DfuSeDevice(info: info, transport: transport, clock: clock)
+      return try DfuSeDevice(info: info, transport: transport, clock: clock, logger: logger)
     } catch {
       transport.close()
       throw Exit.fail("alternate setting \(alternate) has no usable memory map: \(error)", code: Exit.deviceError)

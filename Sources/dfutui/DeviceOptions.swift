@@ -32,6 +32,10 @@ struct DeviceOptions: ParsableArguments {
           help: ArgumentHelp("Alternate setting by number or name (\"Internal Flash\", \"Option Bytes\").", valueName: "alt"))
   var alt: String?
 
+  @Flag(name: .shortAndLong,
+        help: "Trace every USB control transfer on stderr (request, wValue, length, result, time); -vv adds the data bytes.")
+  var verbose: Int
+
   func validate() throws {
     for name in simulate where SimulatedProfile.named(name) == nil {
       let known = SimulatedProfile.all.map(\.name).joined(separator: ", ")

@@ -19,6 +19,7 @@ struct Dfutui: ParsableCommand {
       the device's memory, missing confirmation); 74 the output file could not be written;
       130 interrupted by Ctrl-C between two USB transfers (rerun with --diff to finish).
       """,
+    version: "dfutui \(DfutuiVersion.current)",
     subcommands: [ListCommand.self, ReadCommand.self, WriteCommand.self, RestoreCommand.self, EraseCommand.self, LeaveCommand.self, SimulateCommand.self,
                   ConvertCommand.self, InfoCommand.self, OptionsCommand.self, UnprotectCommand.self]
   )

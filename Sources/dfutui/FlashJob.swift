@@ -78,7 +78,8 @@ struct FlashJob {
   /// under read protection the ROM refuses writes and erases (AN3156 Table 4);
   /// write-protected sectors are silently skipped by the ROM (AN3156 §5).
   static func checkProtection(_ plan: FlashPlan, device: DFUDeviceInfo, context: DeviceContext) throws(ExitCode) {
-    guard let controller = try? OptionByteController(bus: context.bus, device: device, clock: context.clock) else { return }
+    guard let controller = try? OptionByteController(bus: context.bus, device: device, clock: context.clock,
+                                                     logger: context.logger) else { return }
     let options: OptionBytes
     do throws(OptionByteError) { options = try controller.read() } catch {
       if case .readProtected = error {

@@ -16,7 +16,8 @@ struct Bench {
   /// Opens the (re-)enumerated board on `alternate` as a ``DfuSeDevice``.
   func open(alternate: UInt8 = 0) throws -> DfuSeDevice {
     guard let info = bus.devices().first else { throw BenchError.noBoard }
-    return try DfuSeDevice(info: info, transport: try bus.open(info, alternateSetting: alternate), clock: clock)
+    return try DfuSeDevice(info: info, transport: try bus.open(info, alternateSetting: alternate), clock: clock,
+                           logger: .silent)
   }
 
   func plan(_ image: [UInt8], at address: UInt32 = 0x0800_0000) throws -> FlashPlan {

@@ -24,7 +24,7 @@ import DfuSeSimulator
     let bench = Bench(profile)
     let info = try #require(bench.bus.devices().first)
     let recorder = RecordingTransport(try bench.bus.open(info, alternateSetting: 0))
-    let device = try DfuSeDevice(info: info, transport: recorder, clock: bench.clock)
+    let device = try DfuSeDevice(info: info, transport: recorder, clock: bench.clock, logger: .silent)
     let plan = try bench.plan(pattern(64 * 1024))
     try device.flash(plan, options: FlashOptions(verify: false))
     // Two runs (the boot sector goes last): one SET_ADDRESS each, then increasing block numbers.

@@ -56,7 +56,7 @@ import DfuSeSimulator
     let img = try image([(0x0800_0000, pattern(40 * 1024, seed: 5))])
     let info = try #require(bench.bus.devices().first)
     let recorder = RecordingTransport(try bench.bus.open(info, alternateSetting: 0))
-    let device = try DfuSeDevice(info: info, transport: recorder, clock: bench.clock)
+    let device = try DfuSeDevice(info: info, transport: recorder, clock: bench.clock, logger: .silent)
     _ = try device.flash(try plan(bench, img))
     let erases = recorder.commands.compactMap { if case .erasePage(let a) = $0 { return a } else { return nil } }
     #expect(erases == [0x0800_0000, 0x0800_4000])

@@ -7,11 +7,11 @@ import Testing
 @Suite("LibUSB bus")
 struct LibUSBBusTests {
   @Test func initialises() throws {
-    _ = try LibUSBBus()
+    _ = try LibUSBBus(logger: .silent)
   }
 
   @Test func devicesListsOnlyDFUInterfaces() throws {
-    let bus = try LibUSBBus()
+    let bus = try LibUSBBus(logger: .silent)
     let devices = try bus.devices()
     for device in devices {
       #expect([1, 2].contains(device.interfaceProtocol), "\(device.vidPid) protocol \(device.interfaceProtocol)")
@@ -23,7 +23,7 @@ struct LibUSBBusTests {
   }
 
   @Test func openingAMissingDeviceThrowsNoDeviceOrNotFound() throws {
-    let bus = try LibUSBBus()
+    let bus = try LibUSBBus(logger: .silent)
     let existing = Set(try bus.devices().map { [$0.busNumber, $0.deviceAddress] })
     // Address 0 is the default address, never kept by a configured device
     // (USB 2.0 §9.1.1.4); bus 255 does not exist on ordinary hosts.

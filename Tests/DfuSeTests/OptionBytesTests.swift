@@ -140,7 +140,7 @@ import Testing
     let board = SimulatedSTM32(profile: profile, clock: clock, serialNumber: "OBTEST000001")
     let bus = SimulatedBus(boards: [board])
     let info = try #require(bus.devices().first)
-    return (board, try OptionByteController(bus: bus, device: info, clock: clock), clock)
+    return (board, try OptionByteController(bus: bus, device: info, clock: clock, logger: .silent), clock)
   }
 
   @Test(arguments: [SimulatedProfile.stm32f405, .stm32l476])
@@ -181,7 +181,7 @@ import Testing
     let info = try #require(SimulatedBus(boards: [board]).devices().first)
     let empty = SimulatedBus(boards: [])
     #expect(throws: OptionByteError.deviceDidNotReturn(serial: "GONE00000001", path: info.path, waited: .seconds(5))) {
-      try DeviceReenumeration.waitForDevice(on: empty, like: info, clock: clock, timeout: .seconds(5))
+      try DeviceReenumeration.waitForDevice(on: empty, like: info, clock: clock, logger: .silent, timeout: .seconds(5))
     }
     #expect(clock.now >= .seconds(5))
   }

@@ -1,16 +1,25 @@
+public import Logging
+
 /// The one loop that does I/O for a ``DFUOperation``: it performs the
 /// control transfers the operation asks for on a ``DFUTransport``, sleeps the
 /// waits on a ``BlockingClock``, and reports progress (dfu-core's
 /// `synchronous.rs` role). Owned by one thread.
+///
+/// It logs the USB trace (``TransferTrace``) to the caller's logger: at
+/// `.debug` one line per control transfer and per poll wait, at `.trace` the
+/// data bytes too. Nothing is formatted when the logger's level is higher.
 public final class DFUSession {
   public let transport: any DFUTransport
   public let clock: any BlockingClock
+  /// Where the USB trace goes (the caller's; the library never makes one).
+  public let logger: Logger
   /// Time spent in control transfers, waiting, and counts, since creation.
   public private(set) var statistics = SessionStatistics()
 
-  public init(transport: any DFUTransport, clock: any BlockingClock) {
+  public init(transport: any DFUTransport, clock: any BlockingClock, logger: Logger) {
     self.transport = transport
     self.clock = clock
+    self.logger = logger
   }
 
   /// Runs `operation` to its end.
@@ -32,6 +41,7 @@ public final class DFUSession {
         if isCancelled() { throw .cancelled }
         operation.receive(perform(control))
       case .wait(let duration):
+        logger.debug("\(TransferTrace.wait(duration))")
         let start = clock.now
         clock.sleep(for: duration)
         statistics.waitTime += clock.now - start
@@ -52,12 +62,16 @@ public final class DFUSession {
     let length = control.request.isDeviceToHost ? control.length : control.data.count
     let setup = SetupPacket(control.request, value: control.value, interface: transport.interfaceNumber, length: length)
     let start = clock.now
-    defer {
-      let elapsed = clock.now - start
-      statistics.usbTime += elapsed
-      if control.pollsBusyDevice { statistics.busyPollTime += elapsed }
-      statistics.transfers += 1
-    }
+    let result = transfer(control, setup)
+    let elapsed = clock.now - start
+    statistics.usbTime += elapsed
+    if control.pollsBusyDevice { statistics.busyPollTime += elapsed }
+    statistics.transfers += 1
+    if logger.logLevel <= .debug { trace(control, result, elapsed) }
+    return result
+  }
+
+  private func transfer(_ control: DFUControl, _ setup: SetupPacket) -> DFUTransferResult {
     do throws(TransportError) {
       if control.request.isDeviceToHost {
         let bytes = try transport.controlIn(setup, timeout: control.timeout)
@@ -70,6 +84,13 @@ public final class DFUSession {
     } catch {
       return .failed(error)
     }
+  }
+
+  /// The `.debug` line of one transfer and, at `.trace`, its data.
+  private func trace(_ control: DFUControl, _ result: DFUTransferResult, _ elapsed: Duration) {
+    logger.debug("\(TransferTrace.line(control, result: result, elapsed: elapsed))")
+    guard logger.logLevel <= .trace, let bytes = TransferTrace.payload(control, result: result) else { return }
+    logger.trace("\(TransferTrace.data(bytes))")
   }
 }
 

@@ -1,3 +1,5 @@
+public import Logging
+
 /// A DfuSe device opened on one alternate setting, with its memory map:
 /// the API the CLI (and later the TUI) calls. Every method validates its
 /// input against the memory map before sending anything, runs the sans-IO
@@ -14,10 +16,16 @@ public final class DfuSeDevice {
   /// and a rerun with ``FlashOptions/differential`` resumes).
   public var isCancelled: () -> Bool = { false }
 
+  /// - Parameter logger: receives the USB trace (``DFUSession``), with the
+  ///   device's path and alternate setting as metadata.
   /// - Throws: ``MemoryMapError`` when the alternate setting's name is not a DfuSe memory map.
-  public init(info: DFUDeviceInfo, transport: any DFUTransport, clock: any BlockingClock) throws(MemoryMapError) {
+  public init(info: DFUDeviceInfo, transport: any DFUTransport, clock: any BlockingClock,
+              logger: Logger) throws(MemoryMapError) {
     self.info = info
-    session = DFUSession(transport: transport, clock: clock)
+    var logger = logger
+    logger[metadataKey: "device"] = "\(info.path)"
+    logger[metadataKey: "alt"] = "\(transport.alternateSetting)"
+    session = DFUSession(transport: transport, clock: clock, logger: logger)
     let alternate = info.alternate(transport.alternateSetting) ?? DFUAlternateSetting(number: 0, name: nil)
     memoryMap = try alternate.memoryMap()
     let size = Int(info.functionalDescriptor?.transferSize ?? 0)
@@ -25,6 +33,9 @@ public final class DfuSeDevice {
   }
 
   public var transport: any DFUTransport { session.transport }
+
+  /// The logger of the USB trace, with this device's metadata.
+  public var logger: Logger { session.logger }
 
   /// Reads `count` bytes at `address`; refuses ranges outside readable memory
   /// (reading past the end can crash a ROM, field-notes §3.14).

@@ -1,3 +1,5 @@
+public import Logging
+
 /// Finding a device again after it reset itself (option-byte write, Read
 /// Unprotect: AN3156 §2.5, §5.4): it drops off the bus and re-enumerates with
 /// a new device address and, on ST ROMs, the same serial number.
@@ -7,20 +9,31 @@ public enum DeviceReenumeration {
   /// same port path) is back after having left the bus or changed address.
   /// If it never seems to leave within `resetGrace`, the one still present
   /// is accepted (ROMs that do not reset, §2.5 footnote).
+  /// Logs (`.debug`) when the device leaves the bus and when it is back.
   /// - Returns: the new enumeration snapshot.
   /// - Throws: ``OptionByteError/deviceDidNotReturn(serial:path:waited:)`` after `timeout`.
   public static func waitForDevice(on bus: any DFUBus, like device: DFUDeviceInfo, clock: any BlockingClock,
-                                   timeout: Duration = .seconds(60), resetGrace: Duration = .seconds(2),
+                                   logger: Logger, timeout: Duration = .seconds(60),
+                                   resetGrace: Duration = .seconds(2),
                                    pollInterval: Duration = .milliseconds(100)) throws(OptionByteError) -> DFUDeviceInfo {
     let start = clock.now
     var sawReset = false
+    logger.debug("waiting for the device to reset and re-enumerate", metadata: ["device": "\(device.path)"])
     while true {
       let found = ((try? bus.devices()) ?? []).first { isSame($0, as: device) && $0.isDFUMode }
       if let found {
-        if sawReset || found.deviceAddress != device.deviceAddress { return found }
-        if clock.now - start >= resetGrace { return found }
-      } else {
+        let back = sawReset || found.deviceAddress != device.deviceAddress
+        if back || clock.now - start >= resetGrace {
+          logger.debug("""
+            device \(back ? "back" : "never left the bus; using it") at \(found.path) address \(found.deviceAddress) \
+            after \(TransferTrace.milliseconds(clock.now - start))
+            """, metadata: ["device": "\(found.path)"])
+          return found
+        }
+      } else if !sawReset {
         sawReset = true
+        logger.debug("device left the bus after \(TransferTrace.milliseconds(clock.now - start))",
+                     metadata: ["device": "\(device.path)"])
       }
       if clock.now - start >= timeout {
         throw .deviceDidNotReturn(serial: device.serialNumber, path: device.path, waited: timeout)

@@ -1,3 +1,5 @@
+public import Logging
+
 /// The option-byte jobs on one device, DfuSe-level so the CLI and the TUI
 /// share them: read (detecting RDP level 1), write a confirmed
 /// ``OptionByteChangePlan`` zone by zone (each zone write resets the device,
@@ -6,6 +8,8 @@
 public final class OptionByteController {
   public let bus: any DFUBus
   public let clock: any BlockingClock
+  /// Receives the USB trace of every session and the waits for re-enumeration.
+  public let logger: Logger
   /// The current enumeration of the device (updated after every reset).
   public private(set) var device: DFUDeviceInfo
   public let family: OptionByteFamily
@@ -21,11 +25,12 @@ public final class OptionByteController {
   /// - Throws: ``OptionByteError/unknownFamily(_:)`` when the family cannot be
   ///   told; ``OptionByteError/zoneMismatch(family:device:)`` when the alt's
   ///   zones are not the family's.
-  public init(bus: any DFUBus, device: DFUDeviceInfo, clock: any BlockingClock,
+  public init(bus: any DFUBus, device: DFUDeviceInfo, clock: any BlockingClock, logger: Logger,
               family: OptionByteFamily? = nil) throws(OptionByteError) {
     self.bus = bus
     self.device = device
     self.clock = clock
+    self.logger = logger
     let found = device.alternateSettings.compactMap { alt -> (UInt8, MemoryMap)? in
       guard let map = try? alt.memoryMap(), map.name.lowercased().contains("option") else { return nil }
       return (alt.number, map)
@@ -93,7 +98,8 @@ public final class OptionByteController {
                                      elapsed: clock.now - start)
       }
       if outcome == .deviceReset { resets += 1 }
-      device = try DeviceReenumeration.waitForDevice(on: bus, like: device, clock: clock, timeout: resetTimeout)
+      device = try DeviceReenumeration.waitForDevice(on: bus, like: device, clock: clock, logger: logger,
+                                                     timeout: resetTimeout)
     }
     // Verify.
     let back: OptionBytes
@@ -126,7 +132,8 @@ public final class OptionByteController {
       throw Self.map(error)
     }
     dfu.transport.close()
-    device = try DeviceReenumeration.waitForDevice(on: bus, like: device, clock: clock, timeout: resetTimeout)
+    device = try DeviceReenumeration.waitForDevice(on: bus, like: device, clock: clock, logger: logger,
+                                                   timeout: resetTimeout)
     let back: OptionBytes
     do throws(OptionByteError) { back = try read() } catch .readProtected { throw .stillProtected(.level1) }
     guard back.readProtection == .level0 else { throw .stillProtected(back.readProtection) }
@@ -138,7 +145,7 @@ public final class OptionByteController {
     do throws(TransportError) { transport = try bus.open(device, alternateSetting: alt) } catch {
       throw .transport(error, during: "opening the device")
     }
-    do throws(MemoryMapError) { return try DfuSeDevice(info: device, transport: transport, clock: clock) } catch {
+    do throws(MemoryMapError) { return try DfuSeDevice(info: device, transport: transport, clock: clock, logger: logger) } catch {
       transport.close()
       throw .unknownFamily("alternate \(alt) (\(error))")
     }

@@ -1,15 +1,20 @@
+public import Logging
+
 /// The real USB bus, through libusb-1.0: lists DFU interfaces and opens them.
 ///
 /// A bus owns one libusb context, which every transport it opens keeps alive.
 /// Like a transport, a bus belongs to one thread at a time (not `Sendable`).
 public final class LibUSBBus: DFUBus {
   private let context: USBContext
+  /// Receives opens, claims and resets at `.debug` (transfers are ``DFUSession``'s).
+  public let logger: Logger
 
-  /// Creates a libusb context with logging off (libusb must not write to the
-  /// curses screen).
+  /// Creates a libusb context with libusb's own logging off (libusb must not
+  /// write to the curses screen); what dfutui knows goes to `logger`.
   /// - Throws: ``TransportError`` when `libusb_init` fails.
-  public init() throws(TransportError) {
+  public init(logger: Logger) throws(TransportError) {
     context = try USBContext()
+    self.logger = logger
   }
 
   /// Every interface with an alternate setting of class 0xFE, subclass 0x01
@@ -27,6 +32,23 @@ public final class LibUSBBus: DFUBus {
   ///   more, ``TransportError/notFound`` when another device took the address,
   ///   or the libusb error of the open, claim or SET_INTERFACE.
   public func open(_ device: DFUDeviceInfo, alternateSetting: UInt8) throws(TransportError) -> any DFUTransport {
+    var logger = logger
+    logger[metadataKey: "device"] = "\(device.path)"
+    do throws(TransportError) {
+      let transport = try claim(device, alternateSetting: alternateSetting, logger: logger)
+      logger.debug("""
+        opened bus \(device.busNumber) address \(device.deviceAddress), claimed interface \(device.interfaceNumber), \
+        alternate setting \(alternateSetting)
+        """)
+      return transport
+    } catch {
+      logger.debug("open failed: \(TransferTrace.name(error))")
+      throw error
+    }
+  }
+
+  private func claim(_ device: DFUDeviceInfo, alternateSetting: UInt8,
+                     logger: Logger) throws(TransportError) -> LibUSBTransport {
     let candidates = try context.devices()
     guard let usb = candidates.first(where: {
       $0.busNumber == device.busNumber && $0.deviceAddress == device.deviceAddress
@@ -51,7 +73,7 @@ public final class LibUSBBus: DFUBus {
       throw error
     }
     return LibUSBTransport(handle: handle, interfaceNumber: device.interfaceNumber,
-                           alternateSetting: alternateSetting)
+                           alternateSetting: alternateSetting, logger: logger)
   }
 
   /// The DFU interfaces of one device; opens it (for strings) only when it

@@ -1,3 +1,5 @@
+import Logging
+
 /// A claimed DFU interface of a real device, over libusb control transfers on
 /// endpoint 0 (DFU 1.1 §3: every DFU request is a class request to the
 /// interface). Made by ``LibUSBBus/open(_:alternateSetting:)``.
@@ -9,11 +11,13 @@ public final class LibUSBTransport: DFUTransport {
   public private(set) var alternateSetting: UInt8
   private let handle: USBDeviceHandle
   private var claimed = true
+  private let logger: Logger
 
-  init(handle: USBDeviceHandle, interfaceNumber: UInt8, alternateSetting: UInt8) {
+  init(handle: USBDeviceHandle, interfaceNumber: UInt8, alternateSetting: UInt8, logger: Logger) {
     self.handle = handle
     self.interfaceNumber = interfaceNumber
     self.alternateSetting = alternateSetting
+    self.logger = logger
   }
 
   deinit { close() }
@@ -34,6 +38,7 @@ public final class LibUSBTransport: DFUTransport {
 
   /// SET_INTERFACE (USB 2.0 §9.4.10) on the claimed interface.
   public func selectAlternateSetting(_ alternate: UInt8) throws(TransportError) {
+    logger.debug("SET_INTERFACE interface \(interfaceNumber) alternate setting \(alternate)")
     try handle.setAlternateSetting(alternate, interface: interfaceNumber)
     alternateSetting = alternate
   }
@@ -49,7 +54,9 @@ public final class LibUSBTransport: DFUTransport {
     release()
     do {
       try handle.resetDevice()
+      logger.debug("USB port reset")
     } catch .notFound, .noDevice {
+      logger.debug("USB port reset: the device re-enumerated")
       return
     }
   }

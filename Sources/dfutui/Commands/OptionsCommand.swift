@@ -27,7 +27,7 @@ struct OptionByteOptions: ParsableArguments {
   func controller(_ context: DeviceContext) throws(ExitCode) -> OptionByteController {
     let info = try context.selectDevice()
     do throws(OptionByteError) {
-      return try OptionByteController(bus: context.bus, device: info, clock: context.clock,
+      return try OptionByteController(bus: context.bus, device: info, clock: context.clock, logger: context.logger,
                                       family: family.flatMap { OptionByteFamily(name: $0) })
     } catch {
       throw Exit.fail(error.description, code: Exit.inputRejected)

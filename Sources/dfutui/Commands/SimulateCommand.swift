@@ -42,7 +42,7 @@ struct SimulateCommand: ParsableCommand {
                              valueName: "bytes"))
   var disconnectAfter: Int?
 
-  @Option(help: ArgumentHelp("The bridge script (default: installed next to dfutui, or $DFUTUI_UMOCKDEV_BRIDGE).",
+  @Option(help: ArgumentHelp("The bridge script (default: $DFUTUI_SIMULATOR_BRIDGE, else found next to dfutui).",
                              visibility: .hidden))
   var bridge: String?
 
@@ -96,24 +96,55 @@ struct SimulateCommand: ParsableCommand {
 /// Finds and starts `umockdev-usb-bridge.py` under umockdev's preload library.
 enum BridgeLauncher {
   static let scriptName = "umockdev-usb-bridge.py"
+  /// Overrides where the bridge script is.
+  static let environmentVariable = "DFUTUI_SIMULATOR_BRIDGE"
 
-  /// `explicit`, else `$DFUTUI_UMOCKDEV_BRIDGE`, else `../share/dfutui/` next to
-  /// the binary (`make install`), else the source tree's `scripts/` (a
-  /// `swift build` binary under `.build*/…/`).
+  /// `explicit` (the hidden `--bridge`), else `$DFUTUI_SIMULATOR_BRIDGE`, else
+  /// the first of ``candidates(executable:sourceFile:)`` that exists.
   static func script(explicit: String?) throws(ExitCode) -> String {
-    let environment = ProcessInfo.processInfo.environment
-    if let path = explicit ?? environment["DFUTUI_UMOCKDEV_BRIDGE"] { return path }
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var candidates = [binary.deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("share/dfutui/\(scriptName)").path]
-    var dir = binary.deletingLastPathComponent()
-    for _ in 0..<6 {
-      candidates.append(dir.appendingPathComponent("scripts/\(scriptName)").path)
-      dir = dir.deletingLastPathComponent()
+    let manager = FileManager.default
+    let override = explicit ?? ProcessInfo.processInfo.environment[environmentVariable]
+    if let override {
+      guard manager.fileExists(atPath: override) else {
+        let from = explicit != nil ? "--bridge" : "$\(environmentVariable)"
+        throw Exit.fail("\(from) names \(override), which does not exist; point it at \(scriptName) "
+                        + "(in the source tree's scripts/ directory)", code: Exit.usage)
+      }
+      return override
     }
-    if let found = candidates.first(where: FileManager.default.fileExists(atPath:)) { return found }
-    throw Exit.fail("cannot find \(scriptName) (looked in \(candidates.joined(separator: ", "))); "
-                    + "set DFUTUI_UMOCKDEV_BRIDGE or reinstall with `make install`", code: Exit.usage)
+    let candidates = candidates(executable: executablePath)
+    if let found = candidates.first(where: manager.fileExists(atPath:)) { return found }
+    throw Exit.fail("cannot find the simulator's bridge script \(scriptName); looked in:\n  "
+                    + candidates.joined(separator: "\n  ")
+                    + "\nInstall dfutui with `make install` (it puts the script in PREFIX/share/dfutui), copy "
+                    + "scripts/\(scriptName) from the source tree next to the dfutui binary, or set "
+                    + "\(environmentVariable) to its path", code: Exit.usage)
+  }
+
+  /// Where the script may be, in order: `<bindir>/../share/dfutui/` (where
+  /// `make install` puts it), next to the binary (a release archive), then the
+  /// source tree this binary was built from (a `swift build` binary).
+  static func candidates(executable: String?, sourceFile: String = #filePath) -> [String] {
+    var paths: [String] = []
+    if let executable {
+      let bin = URL(fileURLWithPath: executable).deletingLastPathComponent()
+      paths.append(bin.deletingLastPathComponent().appendingPathComponent("share/dfutui/\(scriptName)").path)
+      paths.append(bin.appendingPathComponent(scriptName).path)
+    }
+    // Sources/dfutui/Commands/SimulateCommand.swift → the package root.
+    var root = URL(fileURLWithPath: sourceFile)
+    for _ in 0..<4 { root.deleteLastPathComponent() }
+    paths.append(root.appendingPathComponent("scripts/\(scriptName)").path)
+    return paths
+  }
+
+  /// The running binary, symlinks resolved: `/proc/self/exe` on Linux (argv[0]
+  /// is a bare name when the binary was found through `$PATH`).
+  static var executablePath: String? {
+    #if os(Linux)
+      if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+    #endif
+    return Bundle.main.executableURL?.resolvingSymlinksInPath().path
   }
 
   /// Runs the bridge with the caller's stdin/stdout/stderr; returns the
