@@ -34,7 +34,7 @@ extension OptionByteCatalog {
 
   enum BootBits { case editable, absent, readOnly(String) }
 
-  static let mayBeReservedOnL47x = "reserved on STM32L47x/L48x, and the device may be one; give --family l49x (or l45x) to edit"
+  static let mayBeReservedOnL47x = "is reserved on STM32L47x/L48x, and the device may be one; give --family l49x (or l45x) to edit"
   static let mayBeSingleBank = "exists only on dual-bank L47x–L4Ax, and the device may be a single-bank L41x–L46x; give --family to edit"
 
   /// L4 single bank (L41x–L46x; RM0394 §3.4.1; CMSIS stm32l4xx): one 40-byte

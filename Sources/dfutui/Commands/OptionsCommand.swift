@@ -49,7 +49,7 @@ enum OptionBytesText {
   static func fields(_ ob: OptionBytes) -> [String] {
     ob.decoded.map { d in
       let tag = d.field.danger == .none ? "" : "  {\(d.field.danger.rawValue)}"
-      return "  " + d.line + tag
+      return "  " + d.line + tag + (d.field.readOnlyReason == nil ? "" : "  (read-only: may be reserved on this part)")
     }
   }
 
