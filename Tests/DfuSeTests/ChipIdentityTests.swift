@@ -204,7 +204,7 @@ import Testing
 
     let l476 = try ChipIdentity.identify(SimulatedSTM32(profile: .stm32l476, clock: VirtualClock()).deviceInfo!, family: "l476")
     let l4Map = try MemoryMap(parsing: Self.l4Flash1M)
-    for stack: UInt32 in [0x1000_8000, 0x2001_8000, 0x2002_0000] {  // SRAM2 top, SRAM1 top, SRAM2 alias top
+    for stack: UInt32 in [0x1000_8000, 0x2001_8000, 0x2001_7FF0] {  // SRAM2 top, SRAM1 top, inside SRAM1
       let image = try FirmwareImage(bytes: Self.vectorTable(stack: stack), at: 0x0800_0000, origin: Make.origin())
       let vt = try #require(VectorTable(image: image, ramRegions: l476.profile.ramRegions))
       #expect(vt.isBootable, "\(hex32(stack)): \(vt.problems)")
@@ -214,7 +214,12 @@ import Testing
     #expect(!VectorTable(bytes: Make.le32(0x1000_8008) + Make.le32(0x0800_01C5), at: 0x0800_0000,
                          ramRegions: l476.profile.ramRegions).isBootable, "past the L47x's 32 KiB SRAM2")
     #expect(!VectorTable(bytes: Make.le32(0x2003_0000) + Make.le32(0x0800_01C5), at: 0x0800_0000,
-                         ramRegions: l476.profile.ramRegions).isBootable, "past the L47x's 128 KiB")
+                         ramRegions: l476.profile.ramRegions).isBootable, "past the L47x's 96 KiB SRAM1")
+    #expect(!VectorTable(bytes: Make.le32(0x2002_0000) + Make.le32(0x0800_01C5), at: 0x0800_0000,
+                         ramRegions: l476.profile.ramRegions).isBootable, "the L47x's SRAM2 has no alias after SRAM1")
+    let either = ChipIdentity.identify(Self.l4OneMiBOneZone).profile  // L47x or L49x: the union of both RAM maps
+    #expect(VectorTable(bytes: Make.le32(0x2005_0000) + Make.le32(0x0800_01C5), at: 0x0800_0000,
+                        ramRegions: either.ramRegions).isBootable, "an L4A6's SRAM1+SRAM2 alias top")
     #expect(!VectorTable(bytes: Make.le32(0x2000_7FFE) + Make.le32(0x0800_01C5), at: 0x0800_0000,
                          ramRegions: l476.profile.ramRegions).isBootable, "misaligned")
     #expect(!VectorTable(bytes: Make.le32(0x2000_0000) + Make.le32(0x0800_01C5), at: 0x0800_0000,

@@ -137,16 +137,19 @@ extension ChipVariant {
                              era: .classic),
     source: "L4 512 KiB strings §3.3 [O, two lists]; RM0394 [R]")
   /// L47x/L48x: 256 KiB–1 MiB, dual bank (DUALBANK=1 from the factory; always on 1 MiB: bank 2 at
-  /// 0x08080000, DS10198 §3.4 / RM0351 §3.3.1 [R]); SRAM1 96 KiB + SRAM2 32 KiB at 0x10000000
-  /// (RM0351 §2.3 [R]). AN2606 write erratum; nSWBOOT0/nBOOT0 reserved (CMSIS stm32l476xx.h, §5.3 [C]).
+  /// 0x08080000, DS10198 §3.4 / RM0351 §3.3.1 [R]); SRAM1 96 KiB + SRAM2 32 KiB (RM0351 §2.1
+  /// [C, stm32.dirba.io]); SRAM2 at 0x10000000 only, not after SRAM1 ("not contiguous … in the
+  /// L476", MicroPython forum t=3642 [O]). AN2606 write erratum; nSWBOOT0/nBOOT0 reserved
+  /// (CMSIS stm32l476xx.h, §5.3 [C]).
   public static let l47x = ChipVariant(
     name: "STM32L47x/L48x", tokens: ["l4", "l47", "l48", "l4dual"], family: .l4, optionBytes: .l47x,
-    ramRegions: [0x2000_0000...0x2001_FFFF, 0x1000_0000...0x1000_7FFF], banks: .halves(minimumKiB: 256),
+    ramRegions: [0x2000_0000...0x2001_7FFF, 0x1000_0000...0x1000_7FFF], banks: .halves(minimumKiB: 256),
     errata: [.l476UnalignedWrite, .l4StallDuringErase], pollPolicy: waitDatasheet, timing: .l4,
     fingerprint: Fingerprint(optionBytesAt: 0x1FFF_7800, zoneSizes: [[40], [40, 40]], flashKiB: 256...1024,
                              sectorSizes: [2 * k], era: .classic),
     source: "no L47x ROM dump [U]; RM0351 + DS10198 [R]; AN2606 L47x/L48x limitation (field-notes §1.1)")
-  /// L49x/L4Ax: 512 KiB–1 MiB, dual bank; SRAM1 256 KiB + SRAM2 64 KiB at 0x10000000 (RM0351 [R]);
+  /// L49x/L4Ax: 512 KiB–1 MiB, dual bank; SRAM1 256 KiB + SRAM2 64 KiB (RM0351 §2.1 [C]) at
+  /// 0x10000000 and aliased after SRAM1 at 0x20040000 [R];
   /// has nSWBOOT0/nBOOT0 and BFB2/DUALBANK (CMSIS stm32l496xx.h, §5.3 [C]).
   public static let l49x = ChipVariant(
     name: "STM32L49x/L4Ax", tokens: ["l4", "l49", "l4a", "l4dual"], family: .l4, optionBytes: .l49x,
