@@ -171,6 +171,17 @@ import Testing
     #expect(g4.profile.transferSize(descriptor: 2048) == 1024, "the smallest transfer of all candidates")
   }
 
+  @Test func theOTPAddressTellsAnF72xFromAnF4WhenTheOptionBytesAltIsMissing() {
+    let flash = "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,03*128Kg"
+    let flashOnly = ChipIdentity.identify(Self.device([flash]))
+    #expect(flashOnly.certainty == .ambiguous && Set(flashOnly.candidates.map(\.family)) == [.f2f4, .f7])
+    let f7 = ChipIdentity.identify(Self.device([flash, "@OTP Memory /0x1FF07800/01*528e"]))
+    #expect(names(f7) == ["STM32F72x/F73x"] && f7.optionBytes == .f7)
+    let f4 = ChipIdentity.identify(Self.device([flash, "@OTP Memory /0x1FFF7800/01*512 e,01*016 e"]))
+    #expect(f4.profile.family == .f2f4 && !names(f4).contains("STM32F72x/F73x"))
+    #expect(f4.certainty == .ambiguous && f4.optionBytes == nil, "without the OB alt an F42x (two OB zones) fits too")
+  }
+
   @Test func familyOverride() throws {
     #expect(throws: ChipIdentityError.unknownFamily("z80")) { try ChipIdentity.identify(Self.l4OneMiBOneZone, family: "z80") }
     #expect(throws: ChipIdentityError.self) { try ChipIdentity.identify(Self.l4OneMiBOneZone, family: "f405") }

@@ -69,7 +69,7 @@ public struct ChipEvidence: Hashable, Sendable {
       out.append("Option Bytes: \(optionZones.count == 1 ? "one zone" : "\(optionZones.count) zones") at \(zones)")
     }
     if let otp, let first = otp.segments.first { out.append("OTP at \(hex32(first.start))") }
-    let era = isCubeEra ? "Cube-era ROM" : deviceRelease >= 0x1000 ? "DfuSe V\(deviceRelease >> 12 & 0xF).\(deviceRelease >> 8 & 0xF) ROM" : "unknown ROM"
+    let era = isCubeEra ? "Cube-era ROM" : ChipProfile.bootloaderVersion(deviceRelease).map { "DfuSe \($0) ROM" } ?? "unknown ROM"
     out.append("bcdDevice 0x\(hex16(deviceRelease)) (\(era))")
     if let product { out.append("product \"\(product)\"") }
     return out

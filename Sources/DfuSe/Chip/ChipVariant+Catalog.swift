@@ -2,6 +2,7 @@
 /// strings in stm32-dfu-facts §3.3 (cited per entry); flash sizes and RAM
 /// maps from the datasheets/reference manuals named per entry ([C] read,
 /// [R] recalled from the RM memory map, not re-read here, [U] unconfirmed).
+/// OTP addresses are checked only where a real ROM string shows them (§3.3).
 /// RAM lists the largest part of each group: the boot check must not reject
 /// a valid stack, so a group's regions are a union.
 extension ChipVariant {
@@ -26,28 +27,28 @@ extension ChipVariant {
     optionBytes: .f2f4, ramRegions: [0x2000_0000...0x2001_FFFF, 0x1000_0000...0x1000_FFFF], banks: .single,
     errata: f4Errata, pollPolicy: pollEarly, timing: .f4,
     fingerprint: Fingerprint(optionBytesAt: 0x1FFF_C000, zoneSizes: [[16]], flashKiB: 512...1024,
-                             sectorSizes: f4Sectors, era: .classic),
+                             sectorSizes: f4Sectors, era: .classic, otpAt: 0x1FFF_7800),
     source: "ROM strings stm32-dfu-facts §3.3 [C lsusb]; RAM RM0090 §2.3 [R]")
   /// F2xx: 128 KiB SRAM, no CCM (RM0033 §2.3 [R]); same ROM strings as F405 [U: no F2 dump].
   public static let f2 = ChipVariant(
     name: "STM32F2xx", tokens: ["f2"], family: .f2f4, optionBytes: .f2f4,
     ramRegions: [0x2000_0000...0x2001_FFFF], banks: .single, errata: f4Errata, pollPolicy: pollEarly, timing: .f4,
     fingerprint: Fingerprint(optionBytesAt: 0x1FFF_C000, zoneSizes: [[16]], flashKiB: 128...1024,
-                             sectorSizes: f4Sectors, era: .classic),
+                             sectorSizes: f4Sectors, era: .classic, otpAt: 0x1FFF_7800),
     source: "RM0033 [R]; strings assumed as F405 [U]")
   /// F401/F410/F411/F446: ≤ 512 KiB flash, ≤ 128 KiB SRAM (F411 dump §3.3 [C]; RM0368/RM0383/RM0390 [R]).
   public static let f401 = ChipVariant(
     name: "STM32F401/F410/F411/F446", tokens: ["f4", "f401", "f410", "f411", "f446"], family: .f2f4, optionBytes: .f2f4,
     ramRegions: [0x2000_0000...0x2001_FFFF], banks: .single, errata: f4Errata, pollPolicy: pollEarly, timing: .f4,
     fingerprint: Fingerprint(optionBytesAt: 0x1FFF_C000, zoneSizes: [[16]], flashKiB: 64...512,
-                             sectorSizes: f4Sectors, era: .classic),
+                             sectorSizes: f4Sectors, era: .classic, otpAt: 0x1FFF_7800),
     source: "F411 lsusb §3.3 [C]; RAM sizes from the datasheets [R]")
   /// F412/F413/F423: up to 1.5 MiB flash, 256/320 KiB SRAM (RM0402/RM0430 [R]).
   public static let f412 = ChipVariant(
     name: "STM32F412/F413/F423", tokens: ["f4", "f412", "f413", "f423"], family: .f2f4, optionBytes: .f2f4,
     ramRegions: [0x2000_0000...0x2004_FFFF], banks: .single, errata: f4Errata, pollPolicy: pollEarly, timing: .f4,
     fingerprint: Fingerprint(optionBytesAt: 0x1FFF_C000, zoneSizes: [[16]], flashKiB: 512...1536,
-                             sectorSizes: f4Sectors, era: .classic),
+                             sectorSizes: f4Sectors, era: .classic, otpAt: 0x1FFF_7800),
     source: "RM0402/RM0430 [R]; strings assumed as F405 [U]")
   /// F42x/F43x/F469/F479: second OB zone at 0x1FFEC000 (F427 dump §3.3 [O]); bank 2 where the sectors restart;
   /// 192/320 KiB SRAM + 64 KiB CCM (RM0090/RM0386 [R]).
@@ -56,7 +57,7 @@ extension ChipVariant {
     optionBytes: .f42x, ramRegions: [0x2000_0000...0x2004_FFFF, 0x1000_0000...0x1000_FFFF], banks: .sectorRestart,
     errata: f4Errata, pollPolicy: pollEarly, timing: .f4,
     fingerprint: Fingerprint(optionBytesAt: 0x1FFF_C000, zoneSizes: [[16, 16]], flashKiB: 512...2048,
-                             sectorSizes: f4Sectors, era: .classic),
+                             sectorSizes: f4Sectors, era: .classic, otpAt: 0x1FFF_7800),
     source: "ArduPilot F427 strings §3.3 [O]; RM0090 §3.3 dual bank [R]")
 
   // MARK: F7 — Option Bytes 0x1FFF0000 (F72x: 48 bytes, §3.3 [O])
@@ -66,7 +67,8 @@ extension ChipVariant {
     name: "STM32F72x/F73x", tokens: ["f7", "f72", "f73"], family: .f7, optionBytes: .f7,
     ramRegions: [0x2000_0000...0x2003_FFFF, 0x0000_0000...0x0000_3FFF], banks: .single,
     errata: [.f4PessimisticPoll], pollPolicy: pollEarly, timing: .f4,
-    fingerprint: Fingerprint(optionBytesAt: 0x1FFF_0000, flashKiB: 64...512, sectorSizes: f4Sectors, era: .classic),
+    fingerprint: Fingerprint(optionBytesAt: 0x1FFF_0000, flashKiB: 64...512, sectorSizes: f4Sectors, era: .classic,
+                             otpAt: 0x1FF0_7800),
     source: "F722 strings §3.3 [O]; RM0431 [R]")
   /// F74x/F75x: 32 KiB first sectors, 1 MiB; 320 KiB RAM + ITCM (Betaflight F745 string §3.3 [O]; RM0385 [R]).
   public static let f74x = ChipVariant(
@@ -134,7 +136,7 @@ extension ChipVariant {
     ramRegions: [0x2000_0000...0x2002_7FFF, 0x1000_0000...0x1000_7FFF], banks: .single,
     errata: [.l4StallDuringErase, .emptyCheck], pollPolicy: waitDatasheet, timing: .l4,
     fingerprint: Fingerprint(optionBytesAt: 0x1FFF_7800, zoneSizes: [[40]], flashKiB: 64...512, sectorSizes: [2 * k],
-                             era: .classic),
+                             era: .classic, otpAt: 0x1FFF_7000),
     source: "L4 512 KiB strings §3.3 [O, two lists]; RM0394 [R]")
   /// L47x/L48x: 256 KiB–1 MiB, dual bank (DUALBANK=1 from the factory; always on 1 MiB: bank 2 at
   /// 0x08080000, DS10198 §3.4 / RM0351 §3.3.1 [R]); SRAM1 96 KiB + SRAM2 32 KiB (RM0351 §2.1
@@ -146,7 +148,7 @@ extension ChipVariant {
     ramRegions: [0x2000_0000...0x2001_7FFF, 0x1000_0000...0x1000_7FFF], banks: .halves(minimumKiB: 256),
     errata: [.l476UnalignedWrite, .l4StallDuringErase], pollPolicy: waitDatasheet, timing: .l4,
     fingerprint: Fingerprint(optionBytesAt: 0x1FFF_7800, zoneSizes: [[40], [40, 40]], flashKiB: 256...1024,
-                             sectorSizes: [2 * k], era: .classic),
+                             sectorSizes: [2 * k], era: .classic, otpAt: 0x1FFF_7000),
     source: "no L47x ROM dump [U]; RM0351 + DS10198 [R]; AN2606 L47x/L48x limitation (field-notes §1.1)")
   /// L49x/L4Ax: 512 KiB–1 MiB, dual bank; SRAM1 256 KiB + SRAM2 64 KiB (RM0351 §2.1 [C]) at
   /// 0x10000000 and aliased after SRAM1 at 0x20040000 [R];
@@ -156,7 +158,7 @@ extension ChipVariant {
     ramRegions: [0x2000_0000...0x2004_FFFF, 0x1000_0000...0x1000_FFFF], banks: .halves(minimumKiB: 512),
     errata: [.l4StallDuringErase], pollPolicy: waitDatasheet, timing: .l4,
     fingerprint: Fingerprint(optionBytesAt: 0x1FFF_7800, zoneSizes: [[40], [40, 40]], flashKiB: 512...1024,
-                             sectorSizes: [2 * k], era: .classic),
+                             sectorSizes: [2 * k], era: .classic, otpAt: 0x1FFF_7000),
     source: "no L49x ROM dump [U]; RM0351 [R]")
   /// L4R/L4S (L4+): 4 KiB pages dual bank or 8 KiB single bank, 1–2 MiB; 640 KiB SRAM (RM0432 [R]).
   public static let l4Plus = ChipVariant(
@@ -176,7 +178,7 @@ extension ChipVariant {
     errata: [.g4TransferSize, .l4StallDuringErase, .emptyCheck], maxTransferSize: 1024, pollPolicy: waitDatasheet,
     timing: .l4,
     fingerprint: Fingerprint(optionBytesAt: 0x1FFF_7800, zoneSizes: [[40]], flashKiB: 32...128, sectorSizes: [2 * k],
-                             era: .cube),
+                             era: .cube, otpAt: 0x1FFF_7000),
     source: "G431 OB string §3.3 [O]; RM0440 [R]")
   /// G47x/G48x: two 48-byte zones (G474 §3.3 [O]); DBANK=1: two banks of 2 KiB pages (§4 [C]); 128 KiB SRAM + 32 KiB CCM.
   public static let g47x = ChipVariant(
@@ -185,7 +187,7 @@ extension ChipVariant {
     errata: [.g4TransferSize, .l4StallDuringErase, .emptyCheck], maxTransferSize: 1024, pollPolicy: waitDatasheet,
     timing: .l4,
     fingerprint: Fingerprint(optionBytesAt: 0x1FFF_7800, zoneSizes: [[48, 48], [48]], flashKiB: 128...512,
-                             sectorSizes: [2 * k, 4 * k], era: .cube),
+                             sectorSizes: [2 * k, 4 * k], era: .cube, otpAt: 0x1FFF_7000),
     source: "G474 strings §3.3 [O]; BMP geometry §4 [C]; RM0440 [R]")
   /// G0: its OB string was never captured (§3.3), so any one-zone size fits; G0B1/C1 dual bank ≥ 256 KiB; ≤ 144 KiB SRAM.
   public static let g0 = ChipVariant(
@@ -222,7 +224,7 @@ extension ChipVariant {
                  0x3800_0000...0x3800_7FFF, 0x0000_0000...0x0000_FFFF],
     banks: .halves(minimumKiB: 2048), errata: [.h7Busy], pollPolicy: .literal, timing: nil,
     fingerprint: Fingerprint(optionBytesAt: 0x5200_201C, zoneSizes: [[297]], flashKiB: 128...2048, sectorSizes: [8 * k],
-                             era: .cube),
+                             era: .cube, otpAt: 0x08FF_F000),
     source: "H7A3 strings §3.3 [O]; RM0455 [R]")
 
   // MARK: U5, WB
@@ -232,7 +234,8 @@ extension ChipVariant {
     name: "STM32U5", tokens: ["u5"], family: .u5, optionBytes: nil,
     ramRegions: [0x2000_0000...0x2027_FFFF, 0x2800_0000...0x2800_3FFF], banks: .halves(minimumKiB: 256),
     errata: [.emptyCheck], pollPolicy: .literal, timing: nil,
-    fingerprint: Fingerprint(optionBytesAt: 0x4002_2040, flashKiB: 128...4096, sectorSizes: [8 * k], era: .cube),
+    fingerprint: Fingerprint(optionBytesAt: 0x4002_2040, flashKiB: 128...4096, sectorSizes: [8 * k], era: .cube,
+                             otpAt: 0x0BFA_0000),
     source: "U575/U585 strings §3.3 [O]; RM0456 [R]")
   /// WB5x: 4 KiB pages (WB55 string §3.3 [O]); OB area 0x1FFF8000 (CMSIS §5.6 [C]; DFU string not found [U]).
   public static let wb = ChipVariant(

@@ -40,9 +40,12 @@ public struct ChipVariant: Hashable, Sendable, CustomStringConvertible {
     public var era: RomEra
     /// F105/F107 (product "STM32 0x418…" or bcdDevice 0x2000): true, false, or nil (either).
     public var isF105F107: Bool?
+    /// Start of the OTP alt's first zone, where a real ROM string shows it.
+    public var otpAt: UInt32?
 
     public init(optionBytesAt: UInt32?, zoneSizes: [[Int]]? = nil, maxZones: Int = 2, flashKiB: ClosedRange<Int>,
-                sectorSizes: Set<UInt32>, era: RomEra, isF105F107: Bool? = nil) {
+                sectorSizes: Set<UInt32>, era: RomEra, isF105F107: Bool? = nil, otpAt: UInt32? = nil) {
+      self.otpAt = otpAt
       self.optionBytesAt = optionBytesAt
       self.zoneSizes = zoneSizes
       self.maxZones = maxZones
@@ -78,6 +81,7 @@ public struct ChipVariant: Hashable, Sendable, CustomStringConvertible {
     default: break
     }
     if let f1 = fingerprint.isF105F107, f1 != e.isF105F107 { return false }
+    if let otp = fingerprint.otpAt, let seen = e.otp?.segments.first?.start, seen != otp { return false }
     if let first = e.optionZones.first {
       guard first.address == fingerprint.optionBytesAt, e.optionZones.count <= fingerprint.maxZones else { return false }
       if let sizes = fingerprint.zoneSizes, !sizes.contains(e.optionZones.map(\.size)) { return false }
