@@ -169,6 +169,10 @@ import Testing
     #expect(names(g4) == ["STM32G43x/G44x", "STM32G0"] && g4.certainty == .ambiguous)
     #expect(g4.optionBytes == nil, "two different catalogues: ask for --family")
     #expect(g4.profile.transferSize(descriptor: 2048) == 1024, "the smallest transfer of all candidates")
+    // G0B1 (128 KiB): only its flash string was captured; G4 parts of that size fit too.
+    let g0 = ChipIdentity.identify(Self.device(["@Internal Flash   /0x08000000/64*02Kg"], bcd: 0x0200, product: "DFU in FS Mode"))
+    #expect(names(g0) == ["STM32G43x/G44x", "STM32G47x/G48x", "STM32G0"] && g0.profile.family == .g0g4)
+    #expect(g0.profile.errata.contains(.emptyCheck) && g0.profile.family.hasECC)
   }
 
   @Test func theOTPAddressTellsAnF72xFromAnF4WhenTheOptionBytesAltIsMissing() {
