@@ -13,8 +13,9 @@ enum DeviceDescription {
   }
 
   /// The multi-line `list` entry: identity, then one line per alternate setting and segment.
-  static func block(_ d: DFUDeviceInfo) -> [String] {
+  static func block(_ d: DFUDeviceInfo, family: String? = nil) -> [String] {
     var lines = [oneLine(d)]
+    if d.isDFUMode { lines += chip(d, family: family) }
     if let m = d.manufacturer { lines.append("  manufacturer \(m)") }
     if let reason = d.stringsUnavailableReason { lines.append("  strings unavailable: \(reason)") }
     if let f = d.functionalDescriptor {
@@ -28,6 +29,21 @@ enum DeviceDescription {
       }
       lines.append("  alt \(alt.number)  \(map.name)")
       lines.append(contentsOf: map.summary.map { "         " + $0 })
+    }
+    return lines
+  }
+
+  /// `  chip STM32L47x/L48x or STM32L49x/L4Ax (1 MiB), ambiguous: …` plus the candidates' hint.
+  static func chip(_ d: DFUDeviceInfo, family: String?) -> [String] {
+    guard let identity = try? ChipIdentity.identify(d, family: family) else {
+      return ["  chip: --family \(family ?? "") does not fit; \(ChipIdentity.identify(d).summary)"]
+    }
+    var lines = ["  chip \(identity.summary)"]
+    if identity.certainty == .ambiguous {
+      lines.append("       candidates: " + identity.candidates.map(\.name).joined(separator: ", "))
+    }
+    if identity.certainty != .certain, identity.certainty != .unrecognised {
+      lines.append("       from: " + identity.clues.joined(separator: "; "))
     }
     return lines
   }

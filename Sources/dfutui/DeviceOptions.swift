@@ -36,13 +36,29 @@ struct DeviceOptions: ParsableArguments {
         help: "Trace every USB control transfer on stderr (request, wValue, length, result, time); -vv adds the data bytes.")
   var verbose: Int
 
+  @Option(help: ArgumentHelp("The chip when its descriptors cannot tell (l476, l496, l4, f405, g474, h743, l4dual, f42x, …).",
+                             valueName: "family"))
+  var family: String?
+
   func validate() throws {
+    if let family {
+      do throws(ChipIdentityError) { _ = try ChipIdentity.variants(named: family) } catch {
+        throw ValidationError(error.description)
+      }
+    }
     for name in simulate where SimulatedProfile.named(name) == nil {
       let known = SimulatedProfile.all.map(\.name).joined(separator: ", ")
       throw ValidationError("unknown simulated board '\(name)'; choose one of: \(known)")
     }
     if simulatorState != nil && simulate.isEmpty {
       throw ValidationError("--sim-state needs --simulate")
+    }
+  }
+
+  /// The chip behind `device`, narrowed by `--family`.
+  func identify(_ device: DFUDeviceInfo) throws(ExitCode) -> ChipIdentity {
+    do throws(ChipIdentityError) { return try ChipIdentity.identify(device, family: family) } catch {
+      throw Exit.fail(error.description, code: Exit.usage)
     }
   }
 

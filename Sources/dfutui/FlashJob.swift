@@ -30,7 +30,12 @@ struct FlashJob {
     let loaded = try FirmwareFiles.parse(bytes, path: file, rawAddress: rawAddress)
     if let suffix = loaded.suffix, let mismatch = suffix.mismatch(with: info) { Console.error("warning: " + mismatch) }
     let image = try Self.image(of: loaded, alternate: alt, explicitAlt: device.alt != nil, file: file)
-    let chip = ChipProfile.identify(info)
+    let identity = try device.identify(info)
+    let chip = identity.profile
+    if identity.certainty == .ambiguous {
+      Console.error("note: the chip may be \(identity.candidates.map(\.name).joined(separator: " or ")); "
+                    + "using the safest rules for all of them (give --family to choose)")
+    }
     let plan: FlashPlan
     do throws(FlashPlanError) { plan = try FlashPlan(image: image, map: map, chip: chip) } catch {
       throw Exit.fail(error.description, code: Exit.inputRejected)

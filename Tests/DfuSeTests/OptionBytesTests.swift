@@ -15,7 +15,7 @@ import Testing
     #expect(!decoded.isEmpty)
     // Every field set to its current value changes nothing; set to another value round-trips.
     var edited = ob
-    for d in decoded where d.field.danger != .security {
+    for d in decoded where d.field.danger != .security && d.field.readOnlyReason == nil {
       let other = d.value ^ 1 & d.field.maxValue
       try edited.set(d.field, to: other)
       #expect(edited.value(of: d.field) == other)
@@ -117,20 +117,26 @@ import Testing
   }
 
   @Test func identifiesFamiliesFromAltStrings() throws {
-    func id(_ ob: String, flash: String? = nil, release: UInt16 = 0x2200) throws -> OptionByteFamily? {
-      OptionByteFamily.identify(optionBytes: try MemoryMap(parsing: ob), flash: try flash.map { try MemoryMap(parsing: $0) },
-                                deviceRelease: release)
+    func id(_ ob: String, flash: String? = nil, release: UInt16 = 0x2200) -> OptionByteFamily? {
+      let alts = [flash, ob].compactMap { $0 }.enumerated().map { DFUAlternateSetting(number: UInt8($0), name: $1) }
+      return OptionByteFamily.identify(device: DFUDeviceInfo(
+        vendorID: 0x0483, productID: 0xDF11, deviceRelease: release, manufacturer: nil, product: nil, serialNumber: nil,
+        busNumber: 1, portNumbers: [1], deviceAddress: 1, interfaceNumber: 0, interfaceProtocol: 2,
+        alternateSettings: alts, functionalDescriptor: nil))
     }
-    #expect(try id("@Option Bytes  /0x1FFFC000/01*016 e") == .f2f4)
-    #expect(try id("@Option Bytes  /0x1FFFC000/01*016 e/0x1FFEC000/01*016 e") == .f42x)
-    #expect(try id("@Option Bytes  /0x1FFF0000/01*048 e") == .f7)
-    #expect(try id("@Option Bytes  /0x1FFFF800/01*016 e") == .f0f3)
-    #expect(try id("@Option Bytes  /0x1FFFF800/01*016 g", release: 0x2000) == .f1)
-    #expect(try id("@Option Bytes  /0x1FFF7800/01*040 e") == .l4)
-    #expect(try id("@Option Bytes  /0x1FFF7800/01*040 e/0x1FFFF800/01*040 e") == .l4DualBank)
-    #expect(try id("@Option Bytes   /0x1FFF7800/01*048 e/0x1FFFF800/01*048 e", release: 0x0200) == .g4)
-    #expect(try id("@Option Bytes   /0x5200201C/01*128 e", release: 0x0200) == .h7)
-    #expect(try id("@Option Bytes  /0x1FF80000/01*032 e") == .l0l1)
+    #expect(id("@Option Bytes  /0x1FFFC000/01*016 e") == .f2f4)
+    #expect(id("@Option Bytes  /0x1FFFC000/01*016 e/0x1FFEC000/01*016 e") == .f42x)
+    #expect(id("@Option Bytes  /0x1FFF0000/01*048 e") == .f7)
+    #expect(id("@Option Bytes  /0x1FFFF800/01*016 e") == .f0f3)
+    #expect(id("@Option Bytes  /0x1FFFF800/01*016 g", release: 0x2000) == .f1)
+    #expect(id("@Option Bytes  /0x1FFF7800/01*040 e", flash: "@Internal Flash  /0x08000000/064*0002Kg") == .l4)
+    // 512 KiB may be a single-bank L45x/L46x or a dual-bank L47x/L49x: only common fields editable.
+    #expect(id("@Option Bytes  /0x1FFF7800/01*040 e", flash: "@Internal Flash  /0x08000000/0256*0002Kg") == .l4Undecided)
+    #expect(id("@Option Bytes  /0x1FFF7800/01*040 e/0x1FFFF800/01*040 e", flash: "@Internal Flash  /0x08000000/0512*0002Kg")
+            == .l4DualBank)
+    #expect(id("@Option Bytes   /0x1FFF7800/01*048 e/0x1FFFF800/01*048 e", release: 0x0200) == .g4)
+    #expect(id("@Option Bytes   /0x5200201C/01*128 e", release: 0x0200) == .h7)
+    #expect(id("@Option Bytes  /0x1FF80000/01*032 e") == .l0l1)
   }
 
   // MARK: Flows on the simulator

@@ -1,6 +1,6 @@
 /// What dfutui knows about the chip behind a DFU device: family, flash word,
 /// SRAM for the boot check, bank boundaries, errata, timing and how its ROM
-/// answers status polls. Built by ``ChipProfile/identify(_:)`` from the
+/// answers status polls. Built by ``ChipIdentity/identify(_:family:)`` from the
 /// descriptors alone (layout strings, option-byte address and size, bcdDevice,
 /// product string), so it is known before anything is sent to the device.
 public struct ChipProfile: Hashable, Sendable {
@@ -10,8 +10,9 @@ public struct ChipProfile: Hashable, Sendable {
   /// DfuSe bootloader protocol version from bcdDevice (AN3156 §1), e.g. "V2.2";
   /// Cube-era ROMs report 0x0200 and say nothing about the version.
   public var bootloaderVersion: String?
-  /// Where the initial stack pointer may point (the boot check).
-  public var sram: ClosedRange<UInt32>
+  /// Every RAM region (SRAM, CCM, SRAM2, TCM) where the initial stack
+  /// pointer may point (the boot check, ``VectorTable``).
+  public var ramRegions: [ClosedRange<UInt32>]
   /// Addresses where a new flash bank starts; no write crosses one.
   public var bankBoundaries: [UInt32]
   public var errata: [Erratum]
@@ -23,13 +24,18 @@ public struct ChipProfile: Hashable, Sendable {
 
   public var flashWordSize: Int { family.flashWordSize }
 
-  public init(family: ChipFamily, name: String, bootloaderVersion: String?, sram: ClosedRange<UInt32>,
+  /// The main SRAM region (the one at 0x20000000 when there is one).
+  public var sram: ClosedRange<UInt32> {
+    ramRegions.first { $0.contains(0x2000_0000) } ?? ramRegions.first ?? 0x2000_0000...0x2000_0000
+  }
+
+  public init(family: ChipFamily, name: String, bootloaderVersion: String?, ramRegions: [ClosedRange<UInt32>],
               bankBoundaries: [UInt32] = [], errata: [Erratum] = [], maxTransferSize: Int? = nil,
               pollPolicy: PollPolicy = .literal, timing: FlashTiming? = nil) {
     self.family = family
     self.name = name
     self.bootloaderVersion = bootloaderVersion
-    self.sram = sram
+    self.ramRegions = ramRegions
     self.bankBoundaries = bankBoundaries
     self.errata = errata
     self.maxTransferSize = maxTransferSize

@@ -18,6 +18,12 @@ public struct Erratum: Hashable, Sendable, CustomStringConvertible {
 
   public var description: String { "\(id): \(problem) → \(workaround)" }
 
+  /// Every erratum, in the order plans list them.
+  public static let all: [Erratum] = [
+    .l476UnalignedWrite, .l4StallDuringErase, .f4MassEraseTimeout, .f4PessimisticPoll, .g4TransferSize,
+    .l0SmallBlocks, .h7Busy, .emptyCheck,
+  ]
+
   /// STM32L47x/48x ROM: a write > 256 bytes that is not a multiple of 8 is corrupted.
   public static let l476UnalignedWrite = Erratum(
     id: "L476-8B", problem: "the ROM corrupts writes longer than 256 bytes that are not a multiple of 8 bytes",

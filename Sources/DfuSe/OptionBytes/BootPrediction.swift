@@ -24,7 +24,7 @@ public struct BootPrediction: Hashable, Sendable {
       warnings.append("RDP level 2: the ROM bootloader is disabled for good; DFU will never come back")
     } else if !reachable {
       var w = "the ROM bootloader is UNREACHABLE with these option bytes: no BOOT0 pin level selects it"
-      if [.g0, .g4, .wb, .f0f3, .l4].contains(ob.family) {
+      if [.g0, .g4, .wb, .f0f3, .l4, .l4Undecided].contains(ob.family) {
         w += " (only the empty-flash check of some parts would still enter it)"
       }
       warnings.append(w + ". Recovery then needs SWD (a debugger)")
@@ -71,7 +71,7 @@ public struct BootPrediction: Hashable, Sendable {
       } else {
         reasons.append("BOOT0 pin \(boot0Pin ? 1 : 0)")
       }
-    case .l4, .l4DualBank, .l4Plus, .g4, .wb:
+    case .l4, .l47x, .l49x, .l4DualBank, .l4Undecided, .l4Plus, .g4, .wb:
       if v("nSWBOOT0") == 0, let n = v("nBOOT0") {
         boot0 = n == 0
         reasons.append("nSWBOOT0=0: the BOOT0 pin is ignored; nBOOT0=\(n) decides")

@@ -1,6 +1,6 @@
-/// Catalogue entries for the 64-bit-word families: L4, L4 dual bank, L4+, G0,
-/// G4, WB (stm32-dfu-facts §5.3–§5.6). Each option register is stored as a
-/// 64-bit word: value in the low 32 bits, complement in the high 32 bits.
+/// Catalogue entries for the 64-bit-word families G0, G4, WB and the OPTR
+/// fields they share with L4 (OptionByteCatalog+L4.swift; stm32-dfu-facts
+/// §5.3–§5.6). Each option register is stored as a 64-bit word: value in the low 32 bits, complement in the high 32 bits.
 extension OptionByteCatalog {
   static let l4Bor = OptionFieldKind.choice([0: "BOR 1.7 V", 1: "BOR 2.0 V", 2: "BOR 2.2 V", 3: "BOR 2.5 V", 4: "BOR 2.8 V"])
   static let nSwBoot0 = OptionFieldKind.flag(zero: "nBOOT0 option bit replaces the BOOT0 pin", one: "BOOT0 pin")
@@ -24,8 +24,7 @@ extension OptionByteCatalog {
                   .flag(zero: "parity check on", one: "parity check off")),
       OptionField("\(sram)_RST", offset: 0, bits: 25...25, "\(sram) erase on system reset",
                   .flag(zero: "erased on reset", one: "not erased on reset")),
-      OptionField("nSWBOOT0", offset: 0, bits: 26...26, "BOOT0 source (absent on L47x/L48x: reads 1)", nSwBoot0,
-                  danger: .bootPath),
+      OptionField("nSWBOOT0", offset: 0, bits: 26...26, "BOOT0 source", nSwBoot0, danger: .bootPath),
       OptionField("nBOOT0", offset: 0, bits: 27...27, "software BOOT0 (used when nSWBOOT0 = 0)", nBoot0, danger: .bootPath),
     ]
   }
@@ -51,56 +50,6 @@ extension OptionByteCatalog {
 
   static let pcropRdp = OptionField("PCROP_RDP", offset: 0x10, bits: 31...31, "PCROP area on RDP 1 → 0 regression",
                                     .flag(zero: "PCROP kept", one: "PCROP erased with the mass erase"))
-
-  /// L4 single bank (L41x–L46x; RM0351 §3.4.1; CMSIS stm32l4xx): one 40-byte
-  /// zone at 0x1FFF7800 (observed DFU alt `01*040 e`, §3.3): OPTR, PCROP1SR,
-  /// PCROP1ER, WRP1AR, WRP1BR. Factory OPTR 0xFFEFF8AA, WRPxR 0x000000FF
-  /// (Black Magic Probe) [C values; complement halves U].
-  public static let l4 = OptionByteLayout(
-    family: .l4,
-    zones: [.init(address: 0x1FFF_7800, factoryDefault: OptionWords.words64([0xFFEF_F8AA, 0xFFFF_FFFF, 0, 0xFF, 0xFF]))],
-    complements: .wordIn64,
-    fields: optrCommon() + protectionWords(zone: 0, bank: 1) + [pcropRdp],
-    writable: true,
-    source: "RM0351 §3.4 + CMSIS stm32l4xx OPTR bits [C]; word offsets Black Magic Probe [C]; complement halves [U]")
-
-  /// L47x/L48x/L49x dual bank: as L4 plus BFB2 (bit 20) and DUALBANK (bit 21);
-  /// bank 2's PCROP2/WRP2 words in a second zone at 0x1FFFF800 (its first
-  /// word reserved) [C offsets BMP; U alt string: no real L476 dump].
-  public static let l4DualBank = OptionByteLayout(
-    family: .l4DualBank,
-    zones: [
-      .init(address: 0x1FFF_7800, factoryDefault: OptionWords.words64([0xFFEF_F8AA, 0xFFFF_FFFF, 0, 0xFF, 0xFF])),
-      .init(address: 0x1FFF_F800, factoryDefault: OptionWords.words64([0xFFFF_FFFF, 0xFFFF_FFFF, 0, 0xFF, 0xFF])),
-    ],
-    complements: .wordIn64,
-    fields: optrCommon() + [
-      OptionField("BFB2", offset: 0, bits: 20...20, "dual-bank boot",
-                  .flag(zero: "boot from bank 1", one: "ROM bootloader jumps to bank 2 (if valid), else bank 1"),
-                  danger: .bootPath),
-      OptionField("DUALBANK", offset: 0, bits: 21...21, "bank mode (256/512 KiB parts)",
-                  .flag(zero: "single bank (page map changes: erase first)", one: "dual bank"), danger: .geometry),
-    ] + protectionWords(zone: 0, bank: 1) + [pcropRdp] + protectionWords(zone: 1, bank: 2),
-    writable: true,
-    source: "RM0351 §3.4 + CMSIS stm32l476xx.h [C]; bank-2 zone layout from BMP offsets [C]; alt string and complements [U]")
-
-  /// L4+ (L4R/L4S; CMSIS stm32l4r5xx.h): DB1M (bit 21), DBANK (bit 22). Its
-  /// DFU alt string was never captured (§3.3) → read-only.
-  public static let l4Plus = OptionByteLayout(
-    family: .l4Plus,
-    zones: [.init(address: 0x1FFF_7800, factoryDefault: OptionWords.words64([0xFFEF_F8AA, 0xFFFF_FFFF, 0, 0xFF, 0xFF]))],
-    complements: .wordIn64,
-    fields: optrCommon() + [
-      OptionField("BFB2", offset: 0, bits: 20...20, "dual-bank boot",
-                  .flag(zero: "boot from bank 1", one: "ROM bootloader jumps to bank 2 (if valid), else bank 1"),
-                  danger: .bootPath),
-      OptionField("DB1M", offset: 0, bits: 21...21, "dual bank on 1 MiB parts",
-                  .flag(zero: "single bank", one: "dual bank"), danger: .geometry),
-      OptionField("DBANK", offset: 0, bits: 22...22, "bank mode (page size changes: erase first)",
-                  .flag(zero: "single bank, 8 KiB pages", one: "dual bank, 4 KiB pages"), danger: .geometry),
-    ] + protectionWords(zone: 0, bank: 1),
-    writable: false,
-    source: "CMSIS stm32l4r5xx.h OPTR bits [C]; OB alt string not captured [U] → read-only")
 
   /// G0 (RM0444; CMSIS stm32g071xx.h/g0b1xx.h): OPTR only. Factory 0xFFFFFEAA
   /// (G0x1, BMP) → nBOOT_SEL = 1: the BOOT0 pin is ignored, nBOOT0 decides.

@@ -65,6 +65,7 @@ public struct OptionByteChangePlan: Sendable {
     for field in after.presentFields {
       guard let old = before.value(of: field), let new = after.value(of: field), old != new else { continue }
       if field.danger == .security { throw .securityField(field.name) }
+      if let reason = field.readOnlyReason { throw .readOnlyField(field: field.name, reason: reason) }
       changes.append(Change(field: field, old: old, new: new))
     }
     self.changes = changes

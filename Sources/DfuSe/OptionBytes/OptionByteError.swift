@@ -11,6 +11,8 @@ public enum OptionByteError: Error, Hashable, Sendable, CustomStringConvertible 
   case zoneMismatch(family: OptionByteFamily, device: [String])
   case readOnlyFamily(OptionByteFamily, source: String)
   case securityField(String)
+  /// A field that may be reserved on this part (the chip identity is not sure).
+  case readOnlyField(field: String, reason: String)
   case confirmationRequired(String)
   case irreversiblePhraseRequired(expected: String)
   case readProtected
@@ -49,6 +51,8 @@ public enum OptionByteError: Error, Hashable, Sendable, CustomStringConvertible 
         + "Nothing was written; use STM32CubeProgrammer or a debugger for this family"
     case .securityField(let name):
       return "\(name) belongs to the security / co-processor configuration and is never written by dfutui"
+    case .readOnlyField(let field, let reason):
+      return "\(field) is shown but not written: it \(reason). Nothing was written"
     case .confirmationRequired(let what):
       return "\(what). Nothing was written. Review the changes above and add --yes to confirm"
     case .irreversiblePhraseRequired(let expected):

@@ -6,10 +6,16 @@ public enum OptionByteFamily: String, Hashable, Sendable, CaseIterable, CustomSt
   /// F42x/F43x (and F469/F479): a second 16-byte block at 0x1FFEC000.
   case f42x = "F42x/F43x"
   case f7 = "F7"
-  /// L4 single bank (L41x–L46x class).
+  /// L4 single bank (L41x–L46x).
   case l4 = "L4"
-  /// L47x/L48x/L49x dual bank: a second zone at 0x1FFFF800.
+  /// L47x/L48x: BFB2 and DUALBANK; nSWBOOT0/nBOOT0 reserved. Bank 2 zone at 0x1FFFF800.
+  case l47x = "L47x/L48x"
+  /// L49x/L4Ax: BFB2, DUALBANK, nSWBOOT0, nBOOT0.
+  case l49x = "L49x/L4Ax"
+  /// A dual-bank L4 that may be either of the above: nSWBOOT0/nBOOT0 read-only.
   case l4DualBank = "L4 dual-bank"
+  /// An L4 that may be single or dual bank: only the fields all have are editable.
+  case l4Undecided = "L4 (single or dual bank)"
   case l4Plus = "L4+"
   case g0 = "G0"
   case g4 = "G4"
@@ -28,7 +34,10 @@ public enum OptionByteFamily: String, Hashable, Sendable, CaseIterable, CustomSt
     case .f42x: return OptionByteCatalog.f42x
     case .f7: return OptionByteCatalog.f7
     case .l4: return OptionByteCatalog.l4
+    case .l47x: return OptionByteCatalog.l47x
+    case .l49x: return OptionByteCatalog.l49x
     case .l4DualBank: return OptionByteCatalog.l4DualBank
+    case .l4Undecided: return OptionByteCatalog.l4Undecided
     case .l4Plus: return OptionByteCatalog.l4Plus
     case .g0: return OptionByteCatalog.g0
     case .g4: return OptionByteCatalog.g4
@@ -44,57 +53,28 @@ public enum OptionByteFamily: String, Hashable, Sendable, CaseIterable, CustomSt
     let table: [String: OptionByteFamily] = [
       "f0": .f0f3, "f3": .f0f3, "f0f3": .f0f3, "f1": .f1, "f2": .f2f4, "f4": .f2f4, "f2f4": .f2f4,
       "f42x": .f42x, "f43x": .f42x, "f42xf43x": .f42x, "f7": .f7, "l4": .l4, "l4dual": .l4DualBank,
-      "l4dualbank": .l4DualBank, "l47x": .l4DualBank, "l476": .l4DualBank, "l4+": .l4Plus, "l4plus": .l4Plus,
+      "l4dualbank": .l4DualBank, "l47x": .l47x, "l476": .l47x, "l48x": .l47x, "l486": .l47x,
+      "l49x": .l49x, "l496": .l49x, "l4ax": .l49x, "l4a6": .l49x, "l4+": .l4Plus, "l4plus": .l4Plus,
       "g0": .g0, "g4": .g4, "h7": .h7, "wb": .wb, "l0": .l0l1, "l1": .l0l1, "l0l1": .l0l1,
     ]
     guard let family = table[key] else { return nil }
     self = family
   }
 
-  /// The family of a connected device, from its Option Bytes alternate
-  /// (zone addresses and sizes), its flash map and bcdDevice (stm32-dfu-facts
-  /// §3.3). Nil when the strings do not say enough (G0's OB string was never
-  /// captured; WB's neither, recognised by address only) — callers should
-  /// then ask the user (`--family`) rather than guess.
-  public static func identify(device: DFUDeviceInfo) -> OptionByteFamily? {
-    let maps = device.alternateSettings.compactMap { try? $0.memoryMap() }
-    guard let options = maps.first(where: { $0.name.lowercased().contains("option") }) else { return nil }
-    let flash = maps.first { $0.name.lowercased().contains("flash") }
-    return identify(optionBytes: options, flash: flash, deviceRelease: device.deviceRelease, product: device.product)
-  }
+  /// The option-byte family of ``ChipIdentity/identify(_:)``; kept for callers on other branches.
+  public static func identify(device: DFUDeviceInfo) -> OptionByteFamily? { ChipIdentity.identify(device).optionBytes }
 
-  /// ``identify(device:)`` on already parsed maps.
-  public static func identify(optionBytes: MemoryMap, flash: MemoryMap?, deviceRelease: UInt16,
-                              product: String? = nil) -> OptionByteFamily? {
-    let zones = optionBytes.segments
-    guard let first = zones.first else { return nil }
-    let size = first.byteCount
-    let cubeEra = deviceRelease == 0x0200
-    let pageSizes = Set(flash?.segments.map(\.sectorSize) ?? [])
-    switch first.start {
-    case 0x1FFF_C000 where size == 16:
-      return zones.count > 1 ? .f42x : .f2f4
-    case 0x1FFF_0000:
-      return .f7
-    case 0x1FFF_F800 where size == 16:
-      // F105/F107 ROM: bcdDevice 0x2000, product "STM32 0x418 DFU Bootloader" (§3.2).
-      if deviceRelease == 0x2000 || (product ?? "").contains("0x418") { return .f1 }
-      return .f0f3
-    case 0x1FF8_0000:
-      return .l0l1
-    case 0x5200_201C:
-      return .h7
-    case 0x1FFF_8000:
-      return .wb
-    case 0x1FFF_7800 where cubeEra:
-      // G431: one 40-byte zone; G474: two 48-byte zones (§3.3). G0 not captured.
-      if size == 40 || size == 48 { return .g4 }
-      return nil
-    case 0x1FFF_7800:
-      if pageSizes.contains(4096) || pageSizes.contains(8192) { return .l4Plus }
-      return zones.count > 1 ? .l4DualBank : .l4
-    default:
-      return nil
-    }
+  /// The catalogue that is safe for every candidate's family: the family when
+  /// all agree; for L4 parts that may differ, the merged entry whose
+  /// possibly-reserved bits are read-only; nil otherwise (ask for `--family`).
+  public static func safest(_ families: [OptionByteFamily?]) -> OptionByteFamily? {
+    let set = Set(families)
+    if set.count == 1 { return set.first! }
+    guard !set.contains(nil) else { return nil }
+    let known = Set(families.compactMap { $0 })
+    let dual: Set<OptionByteFamily> = [.l47x, .l49x, .l4DualBank]
+    if known.isSubset(of: dual) { return .l4DualBank }
+    if known.isSubset(of: dual.union([.l4, .l4Undecided])) { return .l4Undecided }
+    return nil
   }
 }

@@ -49,6 +49,7 @@ public struct OptionBytes: Equatable, Sendable {
 
   /// Sets `field` to `value`, leaving every other bit alone.
   public mutating func set(_ field: OptionField, to value: UInt32) throws(OptionByteError) {
+    if let reason = field.readOnlyReason { throw .readOnlyField(field: field.name, reason: reason) }
     guard value <= field.maxValue else {
       throw .badValue(field: field.name, text: "\(value)", reason: "the field has \(field.width) bits (max \(field.maxValue))")
     }

@@ -15,9 +15,13 @@ public struct OptionField: Hashable, Sendable {
   public let summary: String
   public let kind: OptionFieldKind
   public let danger: OptionDanger
+  /// Why the field is shown but never written (a bit that may be reserved on
+  /// the part, ``OptionByteCatalog`` L4 entries); nil when editable.
+  public let readOnlyReason: String?
 
   public init(_ name: String, zone: Int = 0, offset: Int, bits: ClosedRange<Int>, _ summary: String,
-              _ kind: OptionFieldKind, danger: OptionDanger = .none) {
+              _ kind: OptionFieldKind, danger: OptionDanger = .none, readOnly: String? = nil) {
+    readOnlyReason = readOnly
     self.name = name
     self.zone = zone
     self.offset = offset
@@ -26,6 +30,12 @@ public struct OptionField: Hashable, Sendable {
     self.summary = summary
     self.kind = kind
     self.danger = danger
+  }
+
+  /// This field, shown but not editable, for `reason`.
+  public func readOnly(_ reason: String) -> OptionField {
+    OptionField(name, zone: zone, offset: offset, bits: lowBit...(lowBit + width - 1), summary, kind, danger: danger,
+                readOnly: reason)
   }
 
   /// The largest value the field holds.

@@ -59,9 +59,9 @@ extension OptionBytes {
         let end = bit == 31 ? base + flashBytes : min(start + unit, base + flashBytes)
         return start < end ? start..<end : nil
       }
-    case .l4, .l4DualBank, .l4Plus, .g4, .wb, .g0:
+    case .l4, .l47x, .l49x, .l4DualBank, .l4Undecided, .l4Plus, .g4, .wb, .g0:
       let page = UInt64(sectors.first?.size ?? 2048)
-      let dual = family == .l4DualBank && (value(of: "DUALBANK") ?? 1) == 1
+      let dual = [.l47x, .l49x, .l4DualBank, .l4Undecided].contains(family) && (value(of: "DUALBANK") ?? 1) == 1
       let bankBytes = dual ? flashBytes / 2 : flashBytes
       var r: [Range<UInt64>] = []
       for bank in [1, 2] {

@@ -30,7 +30,7 @@ struct LeaveCommand: ParsableCommand {
     let dfu = try context.open(info, alternate: alt)
     defer { dfu.transport.close() }
     do throws(ExitCode) {
-      try Self.leave(dfu, at: target, chip: ChipProfile.identify(info), image: nil, force: force)
+      try Self.leave(dfu, at: target, chip: try device.identify(info).profile, image: nil, force: force)
     } catch {
       try? context.saveSimulatorState()
       throw error
@@ -41,7 +41,7 @@ struct LeaveCommand: ParsableCommand {
   /// Boot check, then SET_ADDRESS + zero-length DNLOAD; prints what happened.
   static func leave(_ dfu: DfuSeDevice, at target: UInt32, chip: ChipProfile, image: FirmwareImage?,
                     force: Bool) throws(ExitCode) {
-    let check: VectorTableCheck
+    let check: VectorTable
     do throws(FlashError) { check = try dfu.checkBootable(at: target, chip: chip, image: image) } catch {
       throw Exit.fail(error)
     }

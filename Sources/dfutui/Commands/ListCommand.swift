@@ -25,7 +25,7 @@ struct ListCommand: ParsableCommand {
     }
     for (i, d) in devices.enumerated() {
       if i > 0 { Console.out("") }
-      DeviceDescription.block(d).forEach(Console.out)
+      DeviceDescription.block(d, family: device.family).forEach(Console.out)
     }
   }
 }

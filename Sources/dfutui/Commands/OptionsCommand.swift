@@ -11,24 +11,20 @@ struct OptionsCommand: ParsableCommand {
 
 /// Options shared by the option-byte commands.
 struct OptionByteOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("Option-byte family when it cannot be identified (f0, f1, f4, f42x, f7, l4, l4dual, l4+, g0, g4, h7, wb, l0).",
-                             valueName: "family"))
-  var family: String?
-
   @Option(name: .customLong("boot0"), help: ArgumentHelp("Assumed BOOT0 pin level for the boot prediction.", valueName: "0|1"))
   var boot0: Int = 0
 
   func validate() throws {
-    if let family, OptionByteFamily(name: family) == nil { throw ValidationError("unknown family '\(family)'") }
     if boot0 != 0 && boot0 != 1 { throw ValidationError("--boot0 takes 0 or 1") }
   }
 
   /// The controller for the one selected device.
   func controller(_ context: DeviceContext) throws(ExitCode) -> OptionByteController {
     let info = try context.selectDevice()
+    let identity = try context.options.identify(info)  // --family lives in DeviceOptions
     do throws(OptionByteError) {
       return try OptionByteController(bus: context.bus, device: info, clock: context.clock, logger: context.logger,
-                                      family: family.flatMap { OptionByteFamily(name: $0) })
+                                      family: identity.optionBytes)
     } catch {
       throw Exit.fail(error.description, code: Exit.inputRejected)
     }
@@ -54,7 +50,7 @@ enum OptionBytesText {
   static func fields(_ ob: OptionBytes) -> [String] {
     ob.decoded.map { d in
       let tag = d.field.danger == .none ? "" : "  {\(d.field.danger.rawValue)}"
-      return "  " + d.line + tag
+      return "  " + d.line + tag + (d.field.readOnlyReason == nil ? "" : "  (read-only: may be reserved on this part)")
     }
   }
 
