@@ -131,4 +131,13 @@ import Testing
       #expect(error.description.contains(first.description) && error.description.contains(last.description))
     }
   }
+
+  @Test func unalignedElementsAreNamedOnlyUpToALimitThenSummed() throws {
+    let records = (0..<Self.count).map { _ in (UInt32(0x0800_0000), [UInt8]([1, 2, 3, 4, 5])) }
+    let loaded = try FirmwareLoader.load(Self.dfuse(records), fileName: "m.dfu", rawAddress: nil)
+    let perElement = loaded.notices.filter { $0.contains("multiple of 8") }
+    #expect(perElement.count == DfuSeFileReader.maxElementNotices)
+    #expect(loaded.notices.contains { $0.contains("\(Self.count - DfuSeFileReader.maxElementNotices) more elements") })
+    #expect(loaded.notices.count == DfuSeFileReader.maxElementNotices + 1)
+  }
 }
