@@ -55,6 +55,7 @@ uninstall:
 clean:
 	$(SWIFT) package clean
 
-## bench: flash speed, CPU and memory figures on the simulated boards (release build).
+## bench: flash speed, CPU and memory figures on the simulated boards, parse times of pathological files (release build).
 bench: deps
 	$(SWIFT) run -c release FlashBenchmark
+	$(SWIFT) run -c release ParseBenchmark --pathological

@@ -1,10 +1,12 @@
 // Parse throughput and peak memory of the firmware readers (issue #3).
 //
-//   swift run -c release --scratch-path .build-files ParseBenchmark [MiB]
+//   swift run -c release --scratch-path .build-files ParseBenchmark [MiB | --pathological]
 //
 // Prints MB/s of input parsed on one core (best of several runs) for Intel HEX text,
 // DfuSe files, S-records and ELF, then re-runs itself once per format with `--memory` to
-// measure the parser's peak resident memory (VmHWM) against the image size.
+// measure the parser's peak resident memory (VmHWM) against the image size. Then times
+// the pathological files of issue 12 (64k repeated/overlapping records; Pathological.swift),
+// alone with `--pathological`; exits 1 if one takes 0.5 s or more or is misread.
 import DfuSe
 import Foundation
 
@@ -108,6 +110,10 @@ if args.count == 4, args[1] == "--memory", let format = Format(rawValue: args[2]
   exit(0)
 }
 
+if args.count == 2, args[1] == "--pathological" {
+  exit(Pathological.run() ? 0 : 1)
+}
+
 let mib = args.count > 1 ? Int(args[1]) ?? 8 : 8
 let imageSize = mib << 20
 let dir = NSTemporaryDirectory() + "dfutui-bench-\(getpid())"
@@ -147,4 +153,8 @@ for format in Format.allCases {
   func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
   print(format.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0) + "  " + pad(String(format: "%.1f", Double(bytes.count) / 1e6), 8)
         + "   " + pad(String(format: "%.1f", mbps), 10) + "   " + pad(memory, 22) + "   " + total)
+}
+if !Pathological.run() {
+  print("pathological files: goal missed (see above)")
+  exit(1)
 }

@@ -4,9 +4,11 @@ import Foundation
 
 /// Reading and writing firmware files for `convert`, `info` and `read`.
 enum FirmwareFiles {
-  /// Reads `path` and parses it; unreadable, empty or malformed files exit 65 with the reader's message.
-  static func load(_ path: String, rawAddress: UInt32?, printNotices: Bool = true) throws(ExitCode) -> LoadedFirmware {
-    try parse(try readBytes(path), path: path, rawAddress: rawAddress, printNotices: printNotices)
+  /// Reads `path` and parses it; unreadable, empty, malformed or unrecognised files (and raw
+  /// data without `--address`) exit 65 with the loader's message.
+  static func load(_ path: String, format: FormatChoice = .auto, rawAddress: UInt32?,
+                   printNotices: Bool = true) throws(ExitCode) -> LoadedFirmware {
+    try parse(try readBytes(path), path: path, format: format, rawAddress: rawAddress, printNotices: printNotices)
   }
 
   static func readBytes(_ path: String) throws(ExitCode) -> [UInt8] {
@@ -15,9 +17,10 @@ enum FirmwareFiles {
     }
   }
 
-  static func parse(_ bytes: [UInt8], path: String, rawAddress: UInt32?, printNotices: Bool = true) throws(ExitCode) -> LoadedFirmware {
+  static func parse(_ bytes: [UInt8], path: String, format: FormatChoice = .auto, rawAddress: UInt32?,
+                    printNotices: Bool = true) throws(ExitCode) -> LoadedFirmware {
     do throws(FileFormatError) {
-      let loaded = try FirmwareLoader.load(bytes, fileName: path, rawAddress: rawAddress)
+      let loaded = try FirmwareLoader.load(bytes, fileName: path, format: format.format, rawAddress: rawAddress)
       if printNotices { for notice in loaded.notices { Console.error("note: " + notice) } }
       return loaded
     } catch {
@@ -47,6 +50,28 @@ enum FirmwareFiles {
     case "hex", "ihx": return .hex
     case "bin": return .bin
     default: return nil
+    }
+  }
+}
+
+/// `--format`: the input's format, detected from its content unless named. Raw data is only
+/// read as raw when the file is a `.bin` or `--format raw` says so, and always needs `--address`.
+enum FormatChoice: String, ExpressibleByArgument, CaseIterable {
+  case auto, dfuse, hex, srec, elf, raw
+
+  static let help = ArgumentHelp(
+    "Input format; auto detects it from the content, and a .bin is raw. Raw data needs --address.",
+    valueName: "format")
+
+  /// The format to force, or nil to detect.
+  var format: FirmwareFormat? {
+    switch self {
+    case .auto: return nil
+    case .dfuse: return .dfuse
+    case .hex: return .intelHex
+    case .srec: return .srec
+    case .elf: return .elf
+    case .raw: return .raw
     }
   }
 }

@@ -7,27 +7,19 @@ import DfuSe
 struct FlashJob {
   var file: String
   var address: UInt32?
+  var format: FormatChoice = .auto
   var options: FlashOptions
   var backupPath: String?
   var leave: Bool
   var force: Bool
 
   func run(_ device: DeviceOptions) throws(ExitCode) {
-    let bytes = try FirmwareFiles.readBytes(file)
+    // The whole file is read and parsed before any device is touched; raw data needs --address.
+    let loaded = try FirmwareFiles.load(file, format: format, rawAddress: address)
     let context = try DeviceContext(device)
     let info = try context.selectDevice()
     let alt = try device.alternate(on: info)
     let map = try context.memoryMap(of: info, alternate: alt)
-    let format = FirmwareLoader.detectFormat(bytes, fileName: file)
-    var rawAddress = address
-    if format == .raw && rawAddress == nil {
-      guard let first = map.segments.first(where: { $0.access.isSuperset(of: [.erasable, .writable]) }) else {
-        throw Exit.fail("\(file) is a raw binary and \"\(map.name)\" has no writable memory; give --address", code: Exit.usage)
-      }
-      rawAddress = first.start
-      Console.error("note: \(file) is a raw binary without --address; placing it at the start of \"\(map.name)\", \(hex32(first.start))")
-    }
-    let loaded = try FirmwareFiles.parse(bytes, path: file, rawAddress: rawAddress)
     if let suffix = loaded.suffix, let mismatch = suffix.mismatch(with: info) { Console.error("warning: " + mismatch) }
     let image = try Self.image(of: loaded, alternate: alt, explicitAlt: device.alt != nil, file: file)
     let identity = try device.identify(info)

@@ -12,9 +12,8 @@ import Testing
   @Test func thePlanNamesTheChipAndItsErrataBeforeWriting() throws {
     let dir = try TemporaryDirectory()
     let file = try dir.write("app.bin", vectors + testBytes(3000))
-    let r = try CLI.run(["write", file] + sim("stm32l476", dir))
+    let r = try CLI.run(["write", file, "--address", "0x08000000"] + sim("stm32l476", dir))
     #expect(r.status == 0, "\(r.stderr)")
-    #expect(r.stderr.contains("raw binary without --address; placing it at the start of \"Internal Flash\", 0x08000000"))
     #expect(r.stderr.contains("Chip: STM32L47x/L48x or STM32L49x/L4Ax (1 MiB), DfuSe bootloader V2.2"))
     #expect(r.stderr.contains("the chip may be STM32L47x/L48x or STM32L49x/L4Ax; using the safest rules"))
     #expect(r.stderr.contains("erratum L476-8B"))
@@ -38,9 +37,9 @@ import Testing
   @Test func backupThenRestoreBringsTheOldFirmwareBack() throws {
     let dir = try TemporaryDirectory()
     let old = vectors + testBytes(6000, seed: 3)
-    #expect(try CLI.run(["write", try dir.write("old.bin", old)] + sim("stm32f405", dir)).status == 0)
+    #expect(try CLI.run(["write", try dir.write("old.bin", old), "--address", "0x08000000"] + sim("stm32f405", dir)).status == 0)
     let new = try dir.write("new.bin", vectors + testBytes(6000, seed: 4))
-    let w = try CLI.run(["write", new, "--backup", dir.path("backup.hex")] + sim("stm32f405", dir))
+    let w = try CLI.run(["write", new, "--address", "0x08000000", "--backup", dir.path("backup.hex")] + sim("stm32f405", dir))
     #expect(w.status == 0, "\(w.stderr)")
     #expect(w.stderr.contains("Backed up 16384 bytes"))
     let r = try CLI.run(["restore", dir.path("backup.hex")] + sim("stm32f405", dir))
@@ -52,7 +51,7 @@ import Testing
   @Test func aBackupFileWithoutAKnownExtensionIsRefusedBeforeTouchingTheDevice() throws {
     let dir = try TemporaryDirectory()
     let file = try dir.write("app.bin", vectors + testBytes(100))
-    let r = try CLI.run(["write", file, "--backup", dir.path("backup.txt")] + sim("stm32f405", dir))
+    let r = try CLI.run(["write", file, "--address", "0x08000000", "--backup", dir.path("backup.txt")] + sim("stm32f405", dir))
     #expect(r.status == 64)
     #expect(!FileManager.default.fileExists(atPath: dir.path("board")), "nothing was written, so no state saved")
   }
@@ -69,7 +68,7 @@ import Testing
   @Test func writeAndLeaveStartsAVerifiedApplication() throws {
     let dir = try TemporaryDirectory()
     let file = try dir.write("app.bin", vectors + testBytes(9000, seed: 5))
-    let r = try CLI.run(["write", file, "--leave"] + sim("stm32l476", dir))
+    let r = try CLI.run(["write", file, "--address", "0x08000000", "--leave"] + sim("stm32l476", dir))
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("Wrote and verified"))
     #expect(r.stdout.contains("Left DFU mode: jumped to the application at 0x08000000"))
@@ -78,7 +77,7 @@ import Testing
   @Test func aBadResetVectorKeepsTheBoardInTheBootloader() throws {
     let dir = try TemporaryDirectory()
     let file = try dir.write("app.bin", [0x00, 0x00, 0x02, 0x20, 0xC0, 0x01, 0x00, 0x08] + testBytes(100))
-    let r = try CLI.run(["write", file, "--leave"] + sim("stm32f405", dir))
+    let r = try CLI.run(["write", file, "--address", "0x08000000", "--leave"] + sim("stm32f405", dir))
     #expect(r.status == 5)
     #expect(r.stdout.contains("Wrote and verified"))
     #expect(r.stderr.contains("lacks the Thumb bit"))
@@ -94,10 +93,10 @@ import Testing
   @Test func writeProtectedSectorsAreRefusedBeforeWriting() throws {
     let dir = try TemporaryDirectory()
     let file = try dir.write("app.bin", testBytes(64))
-    #expect(try CLI.run(["write", file] + sim(dir)).status == 0)
+    #expect(try CLI.run(["write", file, "--address", "0x08000000"] + sim(dir)).status == 0)
     let protect = try CLI.run(["options", "set", "nWRP=0xFFE", "--yes"] + sim(dir))
     #expect(protect.status == 0, "\(protect.stderr)")
-    let r = try CLI.run(["write", try dir.write("new.bin", testBytes(64, seed: 2))] + sim(dir))
+    let r = try CLI.run(["write", try dir.write("new.bin", testBytes(64, seed: 2)), "--address", "0x08000000"] + sim(dir))
     #expect(r.status == 65, "\(r.stderr)")
     #expect(r.stderr.contains("write-protected sectors (0x08000000 (16 KiB))"))
     _ = try CLI.run(["read", "--address", "0x08000000", "--length", "64", "-o", dir.path("b.bin")] + sim(dir))
@@ -107,9 +106,9 @@ import Testing
   @Test func readProtectionIsReportedBeforeAnythingIsErased() throws {
     let dir = try TemporaryDirectory()
     let file = try dir.write("app.bin", testBytes(64))
-    #expect(try CLI.run(["write", file] + sim(dir)).status == 0)
+    #expect(try CLI.run(["write", file, "--address", "0x08000000"] + sim(dir)).status == 0)
     #expect(try CLI.run(["options", "set", "RDP=level1", "--yes"] + sim(dir)).status == 0)
-    let r = try CLI.run(["write", file] + sim(dir))
+    let r = try CLI.run(["write", file, "--address", "0x08000000"] + sim(dir))
     #expect(r.status == 1)
     #expect(r.stderr.contains("read protection (RDP level 1) is active"))
     #expect(r.stderr.contains("dfutui unprotect --yes"))
@@ -124,7 +123,8 @@ import Testing
     let process = Process()
     process.executableURL = CLI.binary
     // Real simulated time: 256 KiB on the L476 takes about 6 s, so the interrupt lands mid-job.
-    process.arguments = ["write", file, "--simulate", "stm32l476", "--sim-state", dir.path("board"), "--sim-time", "real"]
+    process.arguments = ["write", file, "--address", "0x08000000", "--simulate", "stm32l476", "--sim-state", dir.path("board"),
+                         "--sim-time", "real"]
     let err = Pipe()
     process.standardError = err
     process.standardOutput = Pipe()
@@ -136,7 +136,7 @@ import Testing
     process.waitUntilExit()
     #expect(process.terminationStatus == 130, "\(stderr)")
     #expect(stderr.contains("interrupted (Ctrl-C) between two USB transfers"))
-    let resume = try CLI.run(["write", file, "--diff", "--simulate", "stm32l476", "--sim-state", dir.path("board"),
+    let resume = try CLI.run(["write", file, "--address", "0x08000000", "--diff", "--simulate", "stm32l476", "--sim-state", dir.path("board"),
                               "--sim-time", "instant"])
     #expect(resume.status == 0, "\(resume.stderr)")
     #expect(resume.stdout.contains("verified"))

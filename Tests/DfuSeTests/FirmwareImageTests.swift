@@ -60,6 +60,37 @@ import Testing
     #expect(image.segments.count == 1 && image.segments[0].bytes == [1, 2, 3, 4, 5])
   }
 
+  /// An identical overlap adds a piece only for its new bytes, so pieces stay disjoint and
+  /// each byte is attributed to the source that first put it there.
+  @Test func identicalOverlapKeepsPiecesDisjoint() throws {
+    var image = FirmwareImage()
+    try image.add([1, 2, 3, 4], at: 0x100, origin: a)
+    try image.add([3, 4, 5, 6], at: 0x102, origin: b)
+    try image.add([0, 1], at: 0xFF, origin: b)
+    try image.add([2, 3], at: 0x101, origin: b)
+    let pieces = image.segments[0].pieces
+    #expect(pieces.map(\.address) == [0xFF, 0x100, 0x104] && pieces.map(\.count) == [1, 4, 2])
+    #expect(image.segments[0].piece(containing: 0x103).origin == a)
+    #expect(image.segments[0].piece(containing: 0x105).origin == b)
+    do {
+      try image.add([9], at: 0x103, origin: Make.origin("c.hex", .line(9)))
+      Issue.record("accepted a different byte")
+    } catch {
+      #expect(error.description.contains("a.hex line 2") && error.description.contains("c.hex line 9"))
+    }
+  }
+
+  @Test func aRunSpanningSeveralSegmentsFillsTheGapsAndKeepsTheirOrigins() throws {
+    var image = FirmwareImage()
+    try image.add([2], at: 0x12, origin: a)
+    try image.add([4, 5], at: 0x14, origin: a)
+    try image.add([9], at: 0x30, origin: a)
+    try image.add([1, 2, 3, 4, 5, 6], at: 0x11, origin: b)
+    #expect(image.segments.map(\.address) == [0x11, 0x30] && image.segments[0].bytes == [1, 2, 3, 4, 5, 6])
+    #expect(image.segments[0].pieces.map(\.origin) == [b, a, b, a, b])
+    #expect(image.segments[0].pieces.map(\.address) == [0x11, 0x12, 0x13, 0x14, 0x16])
+  }
+
   @Test func differentOverlapNamesBothSources() throws {
     var image = FirmwareImage()
     try image.add([1, 2, 3, 4], at: 0x0800_0000, origin: a)

@@ -4,7 +4,7 @@ import Testing
 
 /// A corpus of malformed files (issue #3): each gives its typed error, none traps.
 @Suite struct MalformedFileCorpusTests {
-  enum Kind: Equatable { case empty, needsAddress, truncated, malformed, checksum, crc, unsupported, noData, overlap, overflow }
+  enum Kind: Equatable { case empty, needsAddress, truncated, malformed, checksum, crc, unsupported, noData, overlap, overflow, unrecognised }
 
   static func kind(_ e: FileFormatError) -> Kind {
     switch e {
@@ -19,6 +19,7 @@ import Testing
     case .image(.overlap): return .overlap
     case .image(.addressOverflow): return .overflow
     case .cannotWrite: return .malformed
+    case .unrecognised: return .unrecognised
     }
   }
 
@@ -56,6 +57,8 @@ import Testing
     return [
       ("empty", [], "x.bin", .empty),
       ("raw without address", [1, 2, 3], "x.bin", .needsAddress),
+      ("text, not firmware", Array("hello\n".utf8), "x.txt", .unrecognised),
+      ("binary without .bin", [1, 2, 3], "x.img", .unrecognised),
       ("hex truncated mid-record", Array(Make.text(hexOK).prefix(30)), "x.hex", .malformed),
       ("hex truncated at a line", Array(Make.text(Array(hexOK.prefix(2)))), "x.hex", .truncated),
       ("hex bad checksum", Make.text([":0100000001FF", ":00000001FF"]), "x.hex", .checksum),
@@ -68,6 +71,10 @@ import Testing
       ("srec bad checksum", Make.text(["S1040000010A", Make.srec(9, address: 0, [])]), "x.srec", .checksum),
       ("srec wrong count record", Make.text([Make.srec(1, address: 0, [1]), Make.srec(5, address: 9, []),
                                              Make.srec(9, address: 0, [])]), "x.srec", .malformed),
+      ("srec no termination, count too low", Make.text([Make.srec(1, address: 0, [1]), Make.srec(1, address: 1, [2]),
+                                                        Make.srec(5, address: 1, [])]), "x.srec", .truncated),
+      ("srec no termination, no count", Make.text([Make.srec(0, address: 0, []), Make.srec(1, address: 0, [1])]),
+       "x.srec", .truncated),
       ("srec overlap", Make.text([Make.srec(1, address: 0, [1, 2]), Make.srec(1, address: 1, [5]),
                                   Make.srec(9, address: 0, [])]), "x.srec", .overlap),
       ("dfu bad CRC", patched(dfu, at: element + 8, [0x55]), "x.dfu", .crc),

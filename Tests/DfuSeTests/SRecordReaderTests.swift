@@ -27,6 +27,47 @@ import Testing
     }
   }
 
+  /// bincopy's `as_srec` docstring output (eerimoq/bincopy, bincopy.py): no start address, so
+  /// no S7/S8/S9, but an S5 count of its 2 data records. Complete: accepted with a notice.
+  @Test func bincopyFileWithoutTerminationButMatchingCountIsAccepted() throws {
+    let file = Make.text([
+      "S32500000100214601360121470136007EFE09D219012146017E17C20001FF5F16002148011973",
+      "S32500000120194E79234623965778239EDA3F01B2CA3F0156702B5E712B722B73214601342199",
+      "S5030002FA",
+    ])
+    let (image, notices) = try SRecordReader.read(file, file: "b.srec")
+    #expect(image.segments.count == 1 && image.segments[0].address == 0x100 && image.byteCount == 64)
+    #expect(image.byte(at: 0x100) == 0x21 && image.byte(at: 0x13F) == 0x21 && image.entryPoint == nil)
+    #expect(notices.contains { $0.contains("no termination record") && $0.contains("line 3") && $0.contains("2 data records") })
+    // S6 (24-bit count) works the same.
+    let s6 = try SRecordReader.read(Make.text([Make.srec(1, address: 0, [1]), Make.srec(6, address: 1, [])]), file: "c.srec")
+    #expect(s6.image.byteCount == 1 && s6.notices.contains { $0.contains("no termination record") })
+  }
+
+  @Test func withoutTerminationAMismatchedCountOrACutLastLineIsCutOff() {
+    let data = [Make.srec(1, address: 0, [1]), Make.srec(1, address: 1, [2]), Make.srec(1, address: 2, [3])]
+    func expectCutOff(_ bytes: [UInt8], _ what: Comment) {
+      do {
+        _ = try SRecordReader.read(bytes, file: "t.srec")
+        Issue.record("accepted: \(what)")
+      } catch {
+        guard case .truncated = error else { Issue.record("\(what): \(error)"); return }
+        #expect(error.description.contains("cut off"), what)
+      }
+    }
+    // A data record lost with the end of the file: the count says 3, 2 remain.
+    expectCutOff(Make.text(Array(data.prefix(2)) + [Make.srec(5, address: 3, [])]), "count 3, 2 records")
+    // The count record itself cut mid-line (no newline after it).
+    let count = Make.srec(5, address: 3, [])
+    expectCutOff(Array((data.joined(separator: "\n") + "\n" + count.prefix(count.count - 2)).utf8), "cut S5 line")
+    // A data record cut mid-line.
+    expectCutOff(Array((data.joined(separator: "\n") + "\nS1050003").utf8), "cut S1 line")
+    // No count and no termination.
+    expectCutOff(Make.text(data), "no count, no termination")
+    // A count record that is not the last record does not make the file complete.
+    expectCutOff(Make.text([data[0], Make.srec(5, address: 1, []), data[1]]), "count in the middle")
+  }
+
   @Test func badChecksumAndCountAndTypes() {
     var bad = Make.srec(1, address: 0, [1])
     bad.removeLast(2); bad += "00"

@@ -7,9 +7,13 @@
 public enum DfuSeFileReader {
   static let prefixSize = 11
   static let targetPrefixSize = 274
+  /// Unaligned elements named one by one; past this, one summary (a file of 64,000 elements
+  /// must not print 64,000 lines).
+  static let maxElementNotices = 8
 
   public static func read(_ bytes: [UInt8], file: String) throws(FileFormatError) -> LoadedFirmware {
     var notices: [String] = []
+    var unaligned = 0  // elements that are not whole 8-byte words: the first few get a notice each
     let n = bytes.count
     guard n >= prefixSize + DFUSuffix.length else {
       throw .truncated(file: file, at: .offset(n), expected: "an 11-byte DfuSe prefix and a 16-byte suffix")
@@ -74,12 +78,14 @@ public enum DfuSeFileReader {
                              location: .element(target: t, element: e))
         }
         builder.breakRun()
+        at += 8 + size
         if size % 8 != 0 || address % 8 != 0 {
+          unaligned += 1
+          guard unaligned <= maxElementNotices else { continue }
           notices.append("\(file) target \(t) element \(e): \(size) bytes at \(hex32(UInt32(address))) "
                          + (address % 8 != 0 ? "do not start on an 8-byte flash word" : "are not a multiple of 8")
                          + "; STM32L4/G4 ROMs corrupt such writes (AN2606). dfutui pads them; `dfutui convert` writes a padded file")
         }
-        at += 8 + size
       }
       guard at - targetStart == Int(targetSize) else {
         throw .malformed(file: file, at: .offset(targetStart - 8), expected: "dwTargetSize \(targetSize) = the size of its "
@@ -90,6 +96,10 @@ public enum DfuSeFileReader {
     guard at == end else {
       throw .malformed(file: file, at: .offset(at), expected: "the DFU suffix after \(targetCount) targets (bTargets)",
                        found: "\(end - at) more bytes")
+    }
+    if unaligned > maxElementNotices {
+      notices.append("\(file): \(unaligned - maxElementNotices) more elements are not whole 8-byte flash words "
+                     + "(\(unaligned) in all); dfutui pads them")
     }
     guard targets.contains(where: { !$0.image.isEmpty }) else { throw .noData(file: file) }
     return LoadedFirmware(format: .dfuse, targets: targets, suffix: suffix, notices: notices)

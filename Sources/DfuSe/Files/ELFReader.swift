@@ -83,8 +83,15 @@ public enum ELFReader {
         let base = UInt64(useVirtual ? load.vaddr : load.paddr)
         let end = load.offset + load.filesz
         var at = load.offset
-        // Walk the segment's bytes, naming each run after the section that holds it.
-        for s in sections where s.offset + s.size > at && s.offset < end {
+        // Walk the segment's bytes, naming each run after the section that holds it
+        // (sections are disjoint and sorted: binary search for the first one that matters).
+        var first = 0, last = sections.count
+        while first < last {
+          let mid = (first + last) / 2
+          if sections[mid].offset + sections[mid].size > at { last = mid } else { first = mid + 1 }
+        }
+        for s in sections[first...] {
+          guard s.offset < end else { break }
           if s.offset > at {
             try builder.append(slice(all, at, s.offset), at: base + at - load.offset, location: .offset(Int(at)))
             at = s.offset
@@ -103,7 +110,7 @@ public enum ELFReader {
     UnsafeBufferPointer(rebasing: all[Int(from)..<Int(to)])
   }
 
-  /// Allocated sections with file contents, sorted by file offset. A missing or damaged
+  /// Allocated sections with file contents, sorted by file offset and made disjoint. A missing or damaged
   /// section table only loses the names (a notice), never the data.
   static func sectionTable(_ bytes: [UInt8], file: String, notices: inout [String]) -> [Section] {
     let size = UInt64(bytes.count)
@@ -134,7 +141,19 @@ public enum ELFReader {
       }
       sections.append(Section(name: name, offset: offset, size: sectionSize))
     }
-    return sections.sorted { $0.offset < $1.offset }
+    // Make them disjoint (a section inside an earlier one adds nothing; one overlapping it
+    // names only its own remainder), so each load finds its sections by binary search.
+    var disjoint: [Section] = []
+    for var s in sections.sorted(by: { $0.offset < $1.offset }) {
+      if let previous = disjoint.last, previous.offset + previous.size > s.offset {
+        let previousEnd = previous.offset + previous.size
+        guard s.offset + s.size > previousEnd else { continue }
+        s.size = s.offset + s.size - previousEnd
+        s.offset = previousEnd
+      }
+      disjoint.append(s)
+    }
+    return disjoint
   }
 
   static func machineName(_ machine: UInt16) -> String {

@@ -5,8 +5,11 @@
 public enum FileFormatError: Error, Hashable, Sendable, CustomStringConvertible {
   /// The file has no bytes at all.
   case empty(file: String)
-  /// A raw binary (or a plain DFU file) carries no address.
+  /// A raw binary (or a plain DFU file) carries no address, and dfutui never guesses one.
   case needsAddress(file: String, format: FirmwareFormat)
+  /// Not a firmware format dfutui reads, and not a `.bin` (or `--format raw`): refused rather
+  /// than flashed as raw data (issue 12). `content` says what it looks like.
+  case unrecognised(file: String, content: FileContent)
   /// The file ends before a structure it announced.
   case truncated(file: String, at: ImageOrigin.Location, expected: String)
   /// A field holds something else than the format allows.
@@ -31,7 +34,9 @@ public enum FileFormatError: Error, Hashable, Sendable, CustomStringConvertible 
     case .needsAddress(let file, let format):
       let kind = format == .plainDFU ? "a plain DFU file (raw data with a DFU suffix)" : "a raw binary"
       return "\(file) is \(kind) and holds no address; give the address of its first byte with --address, "
-        + "e.g. --address 0x08000000"
+        + "e.g. --address 0x08000000 (the start of STM32 flash); dfutui never guesses it"
+    case .unrecognised(let file, let content):
+      return "\(file) is not a firmware file dfutui reads: it looks like \(content). \(content.advice)"
     case .truncated(let file, let at, let expected):
       return "\(file) \(at): the file ends early; expected \(expected). The file seems cut off; rebuild or re-download it"
     case .malformed(let file, let at, let expected, let found):

@@ -1,6 +1,12 @@
 /// Reads Motorola S-records (stm32-dfu-facts §7): S0 header, S1/S2/S3 data with
 /// 16/24/32-bit addresses, S5/S6 record counts (checked), S7/S8/S9 termination
 /// with the entry point. Checksums are checked; every error names the line.
+///
+/// A file without a termination record is cut off, unless its last record is an S5/S6
+/// count that matches: Python's bincopy (`as_srec`) writes such files when there is no
+/// start address (bincopy.py `as_srec`: the S7/S8/S9 footer only `if self.execution_start_address
+/// is not None`), and the count proves no data record is missing (accepted with a notice).
+/// A count that does not match there, or a last line cut short, is refused as cut off.
 public enum SRecordReader {
   public static func read(_ text: [UInt8], file: String) throws(FileFormatError) -> (image: FirmwareImage, notices: [String]) {
     try text.withUnsafeBufferPointer { (buffer) throws(FileFormatError) in try parse(buffer, file: file) }
@@ -16,6 +22,8 @@ public enum SRecordReader {
     let n = text.count
     var dataRecords = 0
     var terminated = false
+    var endsWithMatchingCount = false
+    var countLine = 0
     while i < n {
       let c = text[i]
       if c == 0x0A { line += 1; i += 1; continue }
@@ -39,6 +47,10 @@ public enum SRecordReader {
       guard count >= 1 else { throw .truncated(file: file, at: .line(line), expected: "a byte count after S\(type)") }
       let declared = Int(record[0])
       guard count - 1 == declared else {
+        if count - 1 < declared && i >= n {  // the last line stops short: the file was cut
+          throw .truncated(file: file, at: .line(line), expected: "\(declared) bytes after the count of this S\(type) record, "
+                           + "found \(count - 1) before the end of the file")
+        }
         throw .malformed(file: file, at: .line(line), expected: "\(declared) bytes after the count as the count byte says",
                          found: "\(count - 1)")
       }
@@ -63,6 +75,10 @@ public enum SRecordReader {
         }
       case 5, 6:
         guard address == UInt64(dataRecords) else {
+          if i >= n || !text[i...].contains(where: { !TextRecords.isLineSpace($0) && $0 != 0x0A }) {
+            throw .truncated(file: file, at: .line(line), expected: "a termination record (S7, S8 or S9); the last record "
+                             + "counts \(address) data records (S\(type)) but the file holds \(dataRecords)")
+          }
           throw .malformed(file: file, at: .line(line), expected: "a record count (S\(type)) of \(dataRecords) data records",
                            found: "\(address); records are missing or extra")
         }
@@ -72,9 +88,14 @@ public enum SRecordReader {
       default:
         break  // S0 header: a name or comment, not flashed
       }
+      endsWithMatchingCount = type == 5 || type == 6
+      if endsWithMatchingCount { countLine = line }
       if terminated { break }
     }
-    guard terminated else {
+    if !terminated && endsWithMatchingCount {
+      notices.append("\(file): no termination record (S7/S8/S9) and so no entry point; the S5/S6 count on line \(countLine) "
+                     + "matches the \(dataRecords) data records, so the file is complete (bincopy writes such files)")
+    } else if !terminated {
       throw .truncated(file: file, at: .line(line), expected: "a termination record (S7, S8 or S9)")
     }
     var rest = i

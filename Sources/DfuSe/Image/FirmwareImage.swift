@@ -82,42 +82,67 @@ public struct FirmwareImage: Hashable, Sendable {
     return lo < segments.count && segments[lo].address <= address ? lo : nil
   }
 
+  /// Adds bytes that overlap or touch existing segments. Only the touched segments are
+  /// visited (found by binary search), identical overlaps add no piece, and a run that
+  /// extends the last segment grows it in place, so a reader adding its runs in address
+  /// order stays O(n log n) however many records repeat or overlap (issue 12).
   private mutating func insert(_ bytes: [UInt8], at address: UInt32, end: UInt64, origin: ImageOrigin,
                                lastLocation: ImageOrigin.Location?) throws(ImageError) {
-    // Check every overlapped segment: identical bytes may merge, different ones may not.
-    for s in segments where UInt64(s.address) < end && s.end > UInt64(address) {
-      let from = max(UInt64(address), UInt64(s.address)), to = min(end, s.end)
-      for a in from..<to where s.bytes[Int(a - UInt64(s.address))] != bytes[Int(a - UInt64(address))] {
+    let begin = UInt64(address)
+    // Touched segments: lo ..< hi, those overlapping or touching [begin, end).
+    let lo = firstIndex { $0.end >= begin }
+    let hi = firstIndex { UInt64($0.address) > end }
+    // Check the overlapped bytes first: identical bytes may merge, different ones may not.
+    for i in lo..<hi {
+      let s = segments[i]
+      let from = max(begin, UInt64(s.address)), to = min(end, s.end)
+      guard from < to else { continue }
+      let base = Int(UInt64(s.address)), offset = Int(begin)
+      for a in Int(from)..<Int(to) where s.bytes[a - base] != bytes[a - offset] {
         throw .overlap(address: UInt32(a), existing: s.piece(containing: UInt32(a)), new: origin)
       }
     }
-    // Rebuild the touched neighbourhood as one segment.
-    var start = UInt64(address), stop = end
-    var touched: [Int] = []
-    for (i, s) in segments.enumerated() where UInt64(s.address) <= end && s.end >= UInt64(address) {
-      touched.append(i)
-      start = min(start, UInt64(s.address))
-      stop = max(stop, s.end)
+    func piece(_ from: UInt64, _ to: UInt64) -> ImagePiece {
+      ImagePiece(address: UInt32(from), count: Int(to - from), origin: origin, lastLocation: lastLocation)
     }
-    var merged = [UInt8](repeating: 0, count: Int(stop - start))
-    var pieces: [ImagePiece] = []
-    for i in touched {
-      let s = segments[i]
-      let o = Int(UInt64(s.address) - start)
-      merged.replaceSubrange(o..<(o + s.bytes.count), with: s.bytes)
-      pieces += s.pieces
+    guard lo < hi else {
+      segments.insert(ImageSegment(address: address, bytes: bytes, pieces: [piece(begin, end)]), at: lo)
+      return
     }
-    let o = Int(UInt64(address) - start)
-    merged.replaceSubrange(o..<(o + bytes.count), with: bytes)
-    pieces.append(ImagePiece(address: address, count: bytes.count, origin: origin, lastLocation: lastLocation))
-    pieces.sort { $0.address < $1.address }
-    let segment = ImageSegment(address: UInt32(start), bytes: merged, pieces: pieces)
-    if let first = touched.first {
-      segments.replaceSubrange(first...touched.last!, with: [segment])
-    } else {
-      let at = segments.firstIndex { UInt64($0.address) > start } ?? segments.count
-      segments.insert(segment, at: at)
+    // Take the first touched segment out (no copy of its bytes), then grow it.
+    var merged = ImageSegment(address: 0, bytes: [], pieces: [])
+    swap(&merged, &segments[lo])
+    if begin < UInt64(merged.address) {
+      let head = Int(UInt64(merged.address) - begin)
+      merged.bytes.insert(contentsOf: bytes[..<head], at: 0)
+      merged.pieces.insert(piece(begin, UInt64(merged.address)), at: 0)
+      merged.address = address
     }
+    for i in (lo + 1)..<hi {
+      let next = segments[i]
+      if merged.end < UInt64(next.address) {  // the new bytes bridge the gap
+        merged.pieces.append(piece(merged.end, UInt64(next.address)))
+        merged.bytes += bytes[Int(merged.end - begin)..<Int(UInt64(next.address) - begin)]
+      }
+      merged.bytes += next.bytes
+      merged.pieces += next.pieces
+    }
+    if merged.end < end {
+      merged.pieces.append(piece(merged.end, end))
+      merged.bytes += bytes[Int(merged.end - begin)...]
+    }
+    segments[lo] = merged
+    if hi - lo > 1 { segments.removeSubrange((lo + 1)..<hi) }
+  }
+
+  /// The first segment index where `predicate` holds (it must be false, then true, along the array).
+  private func firstIndex(where predicate: (ImageSegment) -> Bool) -> Int {
+    var lo = 0, hi = segments.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if predicate(segments[mid]) { hi = mid } else { lo = mid + 1 }
+    }
+    return lo
   }
 }
 

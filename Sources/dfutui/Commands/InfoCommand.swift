@@ -12,21 +12,14 @@ struct InfoCommand: ParsableCommand {
       """)
 
   @Argument(help: "Firmware file (.dfu, .hex, .srec, .elf or raw .bin).") var file: String
-  @Option(help: "Address of a raw binary's first byte (default 0x08000000 for display).") var address: Address?
+  @Option(help: "Address of a raw binary's first byte, e.g. 0x08000000 (required for raw data).") var address: Address?
+  @Option(help: FormatChoice.help) var format: FormatChoice = .auto
   @OptionGroup var flashWord: FlashWordOptions
 
   func run() throws {
-    let bytes = try FirmwareFiles.readBytes(file)
-    let format = FirmwareLoader.detectFormat(bytes, fileName: file)
-    // Only raw and plain DFU files need an address; without one they are shown at the usual
-    // start of STM32 flash (an assumption for display, written nowhere).
-    let needsAddress = format == .raw || format == .plainDFU
-    let rawAddress = needsAddress ? address?.value ?? 0x0800_0000 : address?.value
-    let loaded = try FirmwareFiles.parse(bytes, path: file, rawAddress: rawAddress, printNotices: false)
+    // The same rule as write and convert: raw data (a .bin, --format raw) needs --address.
+    let loaded = try FirmwareFiles.load(file, format: format, rawAddress: address?.value, printNotices: false)
     var lines = ["\(file): \(loaded.format.displayName), \(loaded.targets.count) target\(loaded.targets.count == 1 ? "" : "s")"]
-    if (loaded.format == .raw || loaded.format == .plainDFU) && address == nil {
-      lines.append("  (no --address given: shown at 0x08000000)")
-    }
     if let s = loaded.suffix {
       lines.append("  DFU suffix: device \(hex4(s.vendorID)):\(hex4(s.productID)), bcdDevice \(hex4(s.bcdDevice)), "
                    + "bcdDFU \(hex4(s.bcdDFU)), CRC ok")

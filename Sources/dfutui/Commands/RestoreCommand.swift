@@ -9,10 +9,11 @@ struct RestoreCommand: ParsableCommand {
 
   @OptionGroup var device: DeviceOptions
   @Argument(help: "The backup file (.hex, .dfu or .bin).") var file: String
-  @Option(help: "Where a raw .bin backup goes (default: start of flash).") var address: Address?
+  @Option(help: "Where a raw .bin backup's first byte goes, e.g. 0x08000000 (required for raw data).") var address: Address?
+  @Option(help: FormatChoice.help) var format: FormatChoice = .auto
 
   func run() throws {
-    try FlashJob(file: file, address: address?.value, options: FlashOptions(verify: true, differential: true),
+    try FlashJob(file: file, address: address?.value, format: format, options: FlashOptions(verify: true, differential: true),
                  backupPath: nil, leave: false, force: false).run(device)
   }
 }

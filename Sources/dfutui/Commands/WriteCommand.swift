@@ -16,7 +16,9 @@ struct WriteCommand: ParsableCommand {
 
   @OptionGroup var device: DeviceOptions
   @Argument(help: "The firmware file (format detected from its content).") var file: String
-  @Option(help: "Where a raw .bin goes (default: start of flash, with a notice).") var address: Address?
+  @Option(help: "Where a raw .bin's first byte goes, e.g. 0x08000000 (required for raw data; never guessed).")
+  var address: Address?
+  @Option(help: FormatChoice.help) var format: FormatChoice = .auto
   @Flag(help: "Skip the read-back verify (the result is then NOT known to be correct).") var noVerify = false
   @Flag(name: .customLong("diff"), help: "Read first; skip sectors that already hold the image (resumes an interrupted flash).")
   var differential = false
@@ -31,7 +33,7 @@ struct WriteCommand: ParsableCommand {
     if leave && noVerify && !force {
       throw Exit.fail("--leave needs a verified write; drop --no-verify or add --force", code: Exit.usage)
     }
-    try FlashJob(file: file, address: address?.value, options: options, backupPath: backup, leave: leave, force: force)
+    try FlashJob(file: file, address: address?.value, format: format, options: options, backupPath: backup, leave: leave, force: force)
       .run(device)
   }
 }
