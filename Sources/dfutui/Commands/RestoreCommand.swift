@@ -12,7 +12,7 @@ struct RestoreCommand: ParsableCommand {
   @Option(help: "Where a raw .bin backup goes (default: start of flash).") var address: Address?
 
   func run() throws {
-    try FlashJob(file: file, address: address?.value, options: FlashOptions(verify: true, differential: true),
+    try WriteFlow(file: file, address: address?.value, options: FlashOptions(verify: true, differential: true),
                  backupPath: nil, leave: false, force: false).run(device)
   }
 }

@@ -31,7 +31,7 @@ struct WriteCommand: ParsableCommand {
     if leave && noVerify && !force {
       throw Exit.fail("--leave needs a verified write; drop --no-verify or add --force", code: Exit.usage)
     }
-    try FlashJob(file: file, address: address?.value, options: options, backupPath: backup, leave: leave, force: force)
+    try WriteFlow(file: file, address: address?.value, options: options, backupPath: backup, leave: leave, force: force)
       .run(device)
   }
 }

@@ -1,0 +1,109 @@
+/// The device dropped off the bus during a job: which phase, how far it got,
+/// what state the flash is left in, and what to do next. Real usbfs reports a
+/// pulled cable as EPROTO/EILSEQ (`LIBUSB_ERROR_IO`) before `NO_DEVICE`, so
+/// jobs check the bus after any transport error (``DeviceLoss/isGone(_:from:clock:)``)
+/// instead of trusting the error code.
+public struct DeviceLoss: Sendable, Hashable, CustomStringConvertible {
+  /// What the failing transfer returned.
+  public var error: TransportError
+  /// The step that failed ("write: DNLOAD block 5 (2048 B)").
+  public var step: String
+  /// The phase the job was in.
+  public var phase: OperationPhase?
+  /// The address the phase had reached (an erased sector's start, the end of the written bytes).
+  public var reachedAddress: UInt32?
+  /// The state the flash is left in, in words ("sectors 0x08000000–0x0800BFFF erased, 40 KiB written");
+  /// nil when the job does not change flash.
+  public var flashState: String?
+  /// What to do now.
+  public var nextStep: String
+
+  public init(error: TransportError, step: String, phase: OperationPhase?, reachedAddress: UInt32?,
+              flashState: String?, nextStep: String) {
+    self.error = error
+    self.step = step
+    self.phase = phase
+    self.reachedAddress = reachedAddress
+    self.flashState = flashState
+    self.nextStep = nextStep
+  }
+
+  public var description: String {
+    var text = "the device disconnected during \(step)"
+    if let phase { text += " (\(phase.rawValue) phase" + (reachedAddress.map { ", reached \(hex32($0))" } ?? "") + ")" }
+    text += "; the transfer failed with: \(error)"
+    if let flashState { text += ". Flash: \(flashState)" }
+    return text + ". " + nextStep
+  }
+
+  /// True when `device` is no longer on `bus` in DFU mode (same serial, or same
+  /// port path when the serial does not identify the chip). The OS may take a
+  /// moment to notice an unplug after the I/O error, so a device still listed
+  /// is looked for again a few times over `grace`.
+  public static func isGone(_ device: DFUDeviceInfo, from bus: any DFUBus, clock: any BlockingClock,
+                            grace: Duration = .milliseconds(500)) -> Bool {
+    let start = clock.now
+    while true {
+      guard let list = try? bus.devices() else { return false }
+      if !list.contains(where: { DeviceReenumeration.isSame($0, as: device) && $0.isDFUMode }) { return true }
+      if clock.now - start >= grace { return false }
+      clock.sleep(for: .milliseconds(100))
+    }
+  }
+
+  /// The transport error and step inside a device failure, when it was one.
+  static func transportFailure(_ error: DfuSeError) -> (TransportError, String)? {
+    switch error {
+    case .transport(let e, let step) where e != .accessDenied && e != .busy: return (e, step)
+    case .disconnected(let step): return (.noDevice, step)
+    default: return nil
+    }
+  }
+}
+
+/// Follows a job's progress events, so that when the link fails the job can
+/// say how far each phase got.
+struct ProgressTrail {
+  private(set) var last: OperationProgress?
+  /// Start addresses of the sectors whose erase completed, in order.
+  private(set) var erased: [UInt32] = []
+  private(set) var written = 0
+  private(set) var writeTotal = 0
+  private(set) var writeReached: UInt32?
+
+  mutating func record(_ p: OperationProgress) {
+    last = p
+    switch p.phase {
+    case .erase:
+      if let a = p.reachedAddress, erased.last != a, p.completedBytes > 0 { erased.append(a) }
+    case .write:
+      written = p.completedBytes
+      writeTotal = p.totalBytes
+      if p.completedBytes > 0 { writeReached = p.reachedAddress }
+    default: break
+    }
+  }
+
+  /// "sectors 0x08000000–0x0800BFFF erased, 40 KiB of 64 KiB written (up to 0x0800A000)".
+  func flashState(map: MemoryMap) -> String {
+    let sectors = erased.compactMap { map.sector(containing: $0) }.sorted { $0.address < $1.address }
+    var ranges: [(UInt32, UInt64)] = []
+    for s in sectors {
+      if let r = ranges.last, r.1 == UInt64(s.address) { ranges[ranges.count - 1].1 = s.end } else { ranges.append((s.address, s.end)) }
+    }
+    if ranges.isEmpty && written == 0 { return "nothing was erased or written" }
+    var parts: [String] = []
+    if !ranges.isEmpty {
+      let list = ranges.map { "\(hex32($0.0))–\(hex32(UInt32($0.1 - 1)))" }.joined(separator: ", ")
+      parts.append("sector\(sectors.count == 1 ? "" : "s") \(list) erased")
+    }
+    var w = "\(Self.size(written)) of \(Self.size(writeTotal)) written"
+    if let writeReached { w += " (up to \(hex32(writeReached)))" }
+    parts.append(written == 0 ? "nothing written yet" : w)
+    return parts.joined(separator: ", ")
+  }
+
+  static func size(_ bytes: Int) -> String {
+    bytes >= 1024 && bytes % 1024 == 0 ? "\(bytes / 1024) KiB" : bytes >= 10 * 1024 ? "\(bytes / 1024) KiB" : "\(bytes) bytes"
+  }
+}
