@@ -104,6 +104,9 @@ struct ProgressTrail {
   }
 
   static func size(_ bytes: Int) -> String {
-    bytes >= 1024 && bytes % 1024 == 0 ? "\(bytes / 1024) KiB" : bytes >= 10 * 1024 ? "\(bytes / 1024) KiB" : "\(bytes) bytes"
+    if bytes < 1024 { return "\(bytes) bytes" }
+    if bytes % 1024 == 0 { return "\(bytes / 1024) KiB" }
+    let tenths = bytes * 10 / 1024
+    return "\(tenths / 10).\(tenths % 10) KiB"
   }
 }
