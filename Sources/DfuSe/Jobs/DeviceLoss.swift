@@ -51,6 +51,21 @@ public struct DeviceLoss: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// For operations run directly on a ``DfuSeDevice`` (read, erase): when
+  /// `error` is a transport failure and the device is no longer on the bus,
+  /// the loss to report; nil otherwise (report `error` itself). Close the
+  /// device's transport first.
+  /// - Parameters:
+  ///   - last: the last progress the operation reported.
+  ///   - flashState: what the flash holds now, in words, when the operation changes it.
+  public static func after(_ error: FlashError, device: DFUDeviceInfo, bus: any DFUBus, clock: any BlockingClock,
+                           last: OperationProgress?, flashState: String?, nextStep: String) -> DeviceLoss? {
+    guard case .device(let e) = error, let (transport, step) = transportFailure(e),
+          isGone(device, from: bus, clock: clock) else { return nil }
+    return DeviceLoss(error: transport, step: step, phase: last?.phase, reachedAddress: last?.reachedAddress,
+                      flashState: flashState, nextStep: nextStep)
+  }
+
   /// The transport error and step inside a device failure, when it was one.
   static func transportFailure(_ error: DfuSeError) -> (TransportError, String)? {
     switch error {
@@ -107,6 +122,6 @@ struct ProgressTrail {
     if bytes < 1024 { return "\(bytes) bytes" }
     if bytes % 1024 == 0 { return "\(bytes / 1024) KiB" }
     let tenths = bytes * 10 / 1024
-    return "\(tenths / 10).\(tenths % 10) KiB"
+    return tenths % 10 == 0 ? "\(tenths / 10) KiB" : "\(tenths / 10).\(tenths % 10) KiB"
   }
 }

@@ -191,7 +191,8 @@ public final class FlashJob {
     next += changed ? "rerun the same command with --diff: sectors that already hold the image are skipped, the rest "
       + "are erased and written again" : "rerun the same command; nothing on the board was changed"
     if changed, let path = backup?.path, trail.erased.count > 0 {
-      next += ". The sectors' previous content is in \(path) (`dfutui restore \(path)`)"
+      next += ". The sectors' previous content is in \(path) (`dfutui restore \(path)`); give a rerun a new "
+        + "--backup name"
     }
     return .deviceLost(DeviceLoss(error: transport, step: step, phase: trail.last?.phase,
                                   reachedAddress: trail.last?.reachedAddress, flashState: state, nextStep: next))
