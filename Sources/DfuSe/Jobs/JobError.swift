@@ -1,7 +1,7 @@
 /// Why a job stopped. Each case's `description` says what happened and what
 /// to do next; the CLI maps cases to exit codes, the TUI shows them in its
 /// result panel.
-public enum JobError: Error, Sendable, CustomStringConvertible {
+public enum JobError: Error, Hashable, Sendable, CustomStringConvertible {
   /// The input cannot be written as given (file, image, plan, multi-target
   /// file without an alternate): nothing was sent to the device.
   case rejected(String)
