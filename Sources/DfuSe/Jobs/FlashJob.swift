@@ -38,6 +38,7 @@ public struct FlashJobRequest: Sendable {
 
 /// What a finished flash job did.
 public struct FlashJobReport: Sendable {
+  /// The flash itself: sector actions, bytes, verified, timing.
   public var flash: FlashReport
   /// Where the backup went, when one was written.
   public var backupPath: String?
