@@ -10,6 +10,9 @@ enum SimulatedReply: Sendable, Equatable {
   case holdOff(until: Duration)
   /// The device is not on the bus (or the transport predates a re-enumeration).
   case noDevice
+  /// The transfer broke off as a pulled cable does on real usbfs (EPROTO/EILSEQ,
+  /// ``SimulatedFaults/ioError``); the device is gone for the next request.
+  case ioError
 }
 
 extension SimulatedBoardCore {
@@ -110,7 +113,7 @@ extension SimulatedBoardCore {
       if let limit = faults.disconnectAfterBytes, counters.bytesDownloaded + data.count > limit {
         faults.disconnectAfterBytes = nil
         dropOff(.unplugged)
-        return .noDevice
+        return faults.disconnectAsIOError ? .ioError : .noDevice
       }
       counters.bytesDownloaded += data.count
       let address = blockAddress(setup.value)

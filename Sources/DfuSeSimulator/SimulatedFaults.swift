@@ -21,6 +21,10 @@ public struct SimulatedFaults: Sendable, Hashable {
   /// one throw ``TransportError/noDevice`` until ``SimulatedSTM32/reconnect()``.
   /// Flash keeps what was programmed before. The write is not stored.
   public var disconnectAfterBytes: Int?
+  /// With ``disconnectAfterBytes``: the request that drops the board fails with
+  /// ``ioError`` instead of ``TransportError/noDevice``, as a pulled cable does
+  /// on real Linux usbfs (EPROTO/EILSEQ → `LIBUSB_ERROR_IO` before `NO_DEVICE`).
+  public var disconnectAsIOError = false
   /// The K-th control request (1-based, counted since the board was made,
   /// i.e. its position in ``SimulatedSTM32/requestLog``) is STALLed and the
   /// board goes to dfuERROR/errSTALLEDPKT.
@@ -28,8 +32,13 @@ public struct SimulatedFaults: Sendable, Hashable {
   /// The N-th executed DNLOAD does nothing and ends in dfuERROR with this status.
   public var errorStatus: StatusFault?
 
-  public init(disconnectAfterBytes: Int? = nil, stallRequest: Int? = nil, errorStatus: StatusFault? = nil) {
+  /// The error a transfer cut off by a pulled cable gets from libusb on Linux.
+  public static let ioError = TransportError.other(code: -1, name: "LIBUSB_ERROR_IO")
+
+  public init(disconnectAfterBytes: Int? = nil, disconnectAsIOError: Bool = false, stallRequest: Int? = nil,
+              errorStatus: StatusFault? = nil) {
     self.disconnectAfterBytes = disconnectAfterBytes
+    self.disconnectAsIOError = disconnectAsIOError
     self.stallRequest = stallRequest
     self.errorStatus = errorStatus
   }

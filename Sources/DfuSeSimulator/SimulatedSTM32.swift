@@ -187,6 +187,7 @@ public final class SimulatedSTM32: Sendable {
       case .data(let bytes): return bytes
       case .stall: throw .stall
       case .noDevice: throw .noDevice
+      case .ioError: throw SimulatedFaults.ioError
       case .holdOff(let until):
         if let deadline, until > deadline {
           clock.sleep(for: deadline - now)

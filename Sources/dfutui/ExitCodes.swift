@@ -27,7 +27,8 @@ enum Exit {
     case .device(.transport(.accessDenied, _)): return fail(error.description, code: permission)
     case .device(.cancelled):
       return fail("interrupted (Ctrl-C) between two USB transfers; the device is still in DFU mode. "
-                  + "Rerun the same command with --diff to finish", code: interrupted)
+                  + "Rerun the same command with --diff to finish (with --backup, name a new file: the first backup "
+                  + "holds what was on the board before)", code: interrupted)
     case .device(let e): return fail(e.description, code: deviceError)
     case .aborted: return fail(error.description, code: outputFailed)
     }

@@ -48,6 +48,46 @@ import Testing
     #expect(try dir.read("back.bin") == old)
   }
 
+  /// Intel HEX with 16 bytes at each of `addresses` (extended linear address records).
+  static func hex(_ addresses: [UInt32]) -> String {
+    func record(_ type: UInt8, _ offset: UInt16, _ data: [UInt8]) -> String {
+      let bytes = [UInt8(data.count), UInt8(offset >> 8), UInt8(offset & 0xFF), type] + data
+      let sum = UInt8(truncatingIfNeeded: 0x100 - Int(bytes.reduce(0) { $0 &+ $1 }))
+      return ":" + (bytes + [sum]).map { String(format: "%02X", $0) }.joined()
+    }
+    var lines: [String] = []
+    for a in addresses {
+      lines.append(record(4, 0, [UInt8(a >> 24), UInt8(a >> 16 & 0xFF)]))
+      lines.append(record(0, UInt16(a & 0xFFFF), a == 0x0800_0000 ? [0x00, 0x10, 0x00, 0x20, 0x01, 0x01, 0x00, 0x08]
+                            + [UInt8](repeating: 0x5A, count: 8) : [UInt8](repeating: 0xA5, count: 16)))
+    }
+    return (lines + [record(1, 0, [])]).joined(separator: "\n") + "\n"
+  }
+
+  /// Issue 12 defect 1: a .bin backup of sectors with a gap between them would
+  /// erase the gap on restore; it is refused before the device is touched.
+  @Test func aSparseBinBackupIsRefusedBeforeTouchingTheDevice() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("two.hex", Array(Self.hex([0x0800_0000, 0x0808_0000]).utf8))
+    let r = try CLI.run(["write", file, "--backup", dir.path("bk.bin")] + sim("stm32f405", dir))
+    #expect(r.status == 64, "\(r.stderr)")
+    #expect(r.stderr.contains("Use .hex or .dfu"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.path("bk.bin")))
+    #expect(!FileManager.default.fileExists(atPath: dir.path("board")), "nothing was written, so no state saved")
+  }
+
+  /// Issue 12 defect 2: rerunning with the same --backup (as after Ctrl-C)
+  /// must not replace the real backup with a copy of half-written flash.
+  @Test func anExistingBackupIsNeverOverwritten() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", vectors + testBytes(100))
+    let backup = try dir.write("bk.hex", Array("the only copy".utf8))
+    let r = try CLI.run(["write", file, "--backup", backup] + sim("stm32f405", dir))
+    #expect(r.status == 74, "\(r.stderr)")
+    #expect(r.stderr.contains("already exists"), "\(r.stderr)")
+    #expect(try dir.read("bk.hex") == Array("the only copy".utf8))
+  }
+
   @Test func aBackupFileWithoutAKnownExtensionIsRefusedBeforeTouchingTheDevice() throws {
     let dir = try TemporaryDirectory()
     let file = try dir.write("app.bin", vectors + testBytes(100))

@@ -142,6 +142,22 @@ import Testing
     #expect(w.stderr.contains("disconnected"), "\(w.stderr)")
     #expect(Date().timeIntervalSince(started) < 30)
   }
+
+  /// Real usbfs reports a pulled cable as EPROTO (LIBUSB_ERROR_IO) before the
+  /// device is gone (issue 12 defect 5): dfutui looks at the bus and says it
+  /// disconnected, how far the write got, and to rerun with --diff.
+  @Test(arguments: profiles)
+  func aPulledCableSeenAsAnIOErrorIsReportedAsADisconnect(profile: String) throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", USBSim.bootableImage(70_000))
+    let w = try USBSim.run(profile, extra: ["--disconnect-after", "6144", "--disconnect-io"], timeout: 60,
+                           [USBSim.dfutui, "write", file, "--address", "0x08000000"])
+    #expect(w.status == 1, "\(w.stdout)\n\(w.stderr)")
+    #expect(w.stderr.contains("the device disconnected during write"), "\(w.stderr)")
+    #expect(w.stderr.contains("LIBUSB_ERROR_IO"), "the transfer really failed with an I/O error: \(w.stderr)")
+    #expect(w.stderr.contains("6 KiB of") && w.stderr.contains("written"), "\(w.stderr)")
+    #expect(w.stderr.contains("--diff"), "\(w.stderr)")
+  }
 }
 
 /// Debian's dfu-util 0.11 against the same simulated board: where it and the

@@ -23,7 +23,7 @@ import Testing
       .finished(.completed),
     ])
     #expect(controls.filter { $0.request == .download }.allSatisfy { $0.timeout == DFUOperation.shortTimeout })
-    #expect(op.progress == OperationProgress(phase: .write, completedBytes: 4112, totalBytes: 4112))
+    #expect(op.progress == OperationProgress(phase: .write, completedBytes: 4112, totalBytes: 4112, reachedAddress: 0x0800_1010))
   }
 
   @Test func firstStatusErrFirmwareIsClearedAndTheJobGoesOn() {

@@ -80,11 +80,16 @@ public struct OperationProgress: Equatable, Sendable {
   public var phase: OperationPhase
   public var completedBytes: Int
   public var totalBytes: Int
+  /// Where the last completed step got to: the sector an erase finished, the
+  /// end of the bytes a write or read finished (exclusive). Lets a job say
+  /// how far it got when the link fails.
+  public var reachedAddress: UInt32?
 
-  public init(phase: OperationPhase, completedBytes: Int, totalBytes: Int) {
+  public init(phase: OperationPhase, completedBytes: Int, totalBytes: Int, reachedAddress: UInt32? = nil) {
     self.phase = phase
     self.completedBytes = completedBytes
     self.totalBytes = totalBytes
+    self.reachedAddress = reachedAddress
   }
 
   /// 0…1 (1 when there is nothing to do).

@@ -42,6 +42,10 @@ public struct DFUOperation: Sendable {
   private var busyWaited: Duration = .zero
   private var lastPoll: Duration = .milliseconds(10)
   private var commandAccepted = false
+  /// The address pointer as the last completed SET_ADDRESS left it.
+  private var pointer: UInt32 = 0
+  /// The largest `bwPollTimeout` the device reported in this step.
+  private var largestReportedPoll: Duration = .zero
   private var busyPolls = 0
   private var terminal: DFUAction?
 
@@ -118,6 +122,7 @@ public struct DFUOperation: Sendable {
     busyWaited = .zero
     commandAccepted = false
     busyPolls = 0
+    largestReportedPoll = .zero
     let step = current
     if progress.phase != step.phase {
       progress = OperationProgress(phase: step.phase, completedBytes: phaseDone[step.phase] ?? 0,
@@ -158,6 +163,14 @@ public struct DFUOperation: Sendable {
     let step = current
     phaseDone[step.phase, default: 0] += step.bytes
     progress.completedBytes = phaseDone[step.phase] ?? 0
+    switch step.step {
+    case .command(.setAddress(let address)): pointer = address
+    case .command(.erasePage(let address)): progress.reachedAddress = address
+    case .download(let block, let data):
+      progress.reachedAddress = pointer &+ UInt32(Int(block) - 2) &* UInt32(data.count) &+ UInt32(data.count)
+    case .upload(let block, let length, let address) where block >= 2: progress.reachedAddress = address &+ UInt32(length)
+    default: break
+    }
     index += 1
     if let outcome { queue.append((.finished(outcome), nil)) }
   }
@@ -210,7 +223,9 @@ public struct DFUOperation: Sendable {
       }
     case .leaveSent:
       switch result {
-      case .failed(.noDevice): completeStep(outcome: .deviceLeft)
+      // Gone before acknowledging the request: unplugged, not a leave (AN3156 §5.5:
+      // the ROM jumps on the GETSTATUS that follows an acknowledged request).
+      case .failed(.noDevice): fail(.transport(.noDevice, during: stepLabel))
       case .failed(.stall): send(DFUControl(.getStatus, length: StatusResponse.byteCount, timeout: Self.shortTimeout), .errorQuery(.stall))
       case .failed(let error): fail(.transport(error, during: stepLabel))
       default: sendStatus(.leaveStatus)
@@ -300,7 +315,8 @@ public struct DFUOperation: Sendable {
       let wait = pollWait(reported: status.pollTimeout, firstBusy: busyPolls == 1)
       if wait > .zero { lastPoll = wait }
       busyWaited += max(wait, Self.minimumPollInterval)
-      guard busyWaited <= current.busyBudget else {
+      largestReportedPoll = max(largestReportedPoll, status.pollTimeout)
+      guard busyWaited <= allowedBusy else {
         return fail(.stuckBusy(during: stepLabel, polls: busyPolls))
       }
       if wait > .zero { queue.append((.wait(wait), nil)) }
@@ -314,6 +330,14 @@ public struct DFUOperation: Sendable {
     default:
       fail(.unexpectedState(status.state, expected: [.downloadBusy, .downloadIdle], during: stepLabel))
     }
+  }
+
+  /// How long the step may stay busy: its budget, or — when the device itself
+  /// asks for longer (a slow F405 ROM reporting a read-unprotect poll time
+  /// just over the mass-erase budget) — what it reported plus half again and
+  /// a second (DFU 1.1 §6.1.2: the host waits bwPollTimeout before the next poll).
+  private var allowedBusy: Duration {
+    max(current.busyBudget, largestReportedPoll + largestReportedPoll / 2 + .seconds(1))
   }
 
   /// The pause before the next status poll after dfuDNBUSY (``PollPolicy``):
@@ -347,9 +371,13 @@ public struct DFUOperation: Sendable {
 
   private mutating func handleLeaveStatus(_ result: DFUTransferResult) {
     switch result {
-    case .failed:
-      // The ROM jumps away right after the request; losing the status stage is normal.
+    case .failed(.noDevice):
+      // The request was acknowledged and the device left the bus: the ROM jumped.
       completeStep(outcome: .deviceLeft)
+    case .failed(let error):
+      // A STALL, an I/O error or a timeout does not say whether the ROM jumped;
+      // the caller finds out whether the device is still on the bus.
+      fail(.leaveUnconfirmed(error))
     default:
       switch parseStatus(result) {
       case .success(let s) where [.manifest, .manifestSync, .manifestWaitReset].contains(s.state):

@@ -21,6 +21,10 @@ public enum DfuSeError: Error, Hashable, Sendable, CustomStringConvertible {
   case invalidRequest(String)
   /// The user cancelled; the device is still in DFU mode.
   case cancelled
+  /// The leave request was acknowledged, but the status poll that should show
+  /// dfuMANIFEST failed with this error: whether the ROM jumped is not known
+  /// from the transfer alone (a device still on the bus did not leave).
+  case leaveUnconfirmed(TransportError)
   /// Read-back after a write differs from what was written, in these ranges.
   case verifyFailed(mismatches: [ClosedRange<UInt32>])
 
@@ -50,6 +54,10 @@ public enum DfuSeError: Error, Hashable, Sendable, CustomStringConvertible {
     case .notInDFUMode(let state):
       return "the device is in \(state): its application is running, not the DFU bootloader. "
         + "Enter the ROM bootloader (hold BOOT0 high and reset) and retry"
+    case .stuckBusy(let step, let polls) where step.contains("READ_UNPROTECT"):
+      return "the device stayed busy after \(polls) status polls during \(step). Do NOT power-cycle it: the ROM may "
+        + "still be mass-erasing and rewriting the option bytes. Wait a minute, then check with `dfutui list` and "
+        + "`dfutui options show`; rerun `dfutui unprotect --yes` if read protection is still active"
     case .stuckBusy(let step, let polls):
       return "the device stayed busy after \(polls) status polls during \(step). Power-cycle the board and retry"
     case .disconnected(let step):
@@ -61,6 +69,9 @@ public enum DfuSeError: Error, Hashable, Sendable, CustomStringConvertible {
       return "invalid request: \(what)"
     case .cancelled:
       return "cancelled; the device is still in DFU mode"
+    case .leaveUnconfirmed(let error):
+      return "the leave request was acknowledged, but its status poll failed (\(error)), so it is not known "
+        + "whether the device left DFU mode"
     case .verifyFailed(let mismatches):
       let shown = mismatches.prefix(8).map { "\(hex32($0.lowerBound))–\(hex32($0.upperBound))" }.joined(separator: ", ")
       let more = mismatches.count > 8 ? " and \(mismatches.count - 8) more ranges" : ""

@@ -42,11 +42,20 @@ struct EraseCommand: ParsableCommand {
     defer { dfu.transport.close() }
     let progress = ProgressReporter(clock: context.clock)
     let start = context.clock.now
+    var last: OperationProgress?
+    let track = { (p: OperationProgress) in last = p; progress.update(p) }
     do throws(FlashError) {
-      if mass { try dfu.massErase(progress: progress.update) } else { try dfu.eraseSectors(sectors, progress: progress.update) }
+      if mass { try dfu.massErase(progress: track) } else { try dfu.eraseSectors(sectors, progress: track) }
     } catch {
       progress.finishLine()
       try? context.saveSimulatorState()
+      dfu.transport.close()  // before looking at the bus again
+      let done = last.map { "\($0.completedBytes) of \($0.totalBytes) bytes erased" } ?? "nothing erased yet"
+      if let loss = DeviceLoss.after(error, device: info, bus: context.bus, clock: context.clock, last: last,
+                                     flashState: mass ? "a mass erase was cut off; the flash content is undefined" : done,
+                                     nextStep: "Reconnect the board in DFU mode (BOOT0 high, reset) and rerun the erase") {
+        throw Exit.fail(loss.description, code: Exit.deviceError)
+      }
       throw Exit.fail(error)
     }
     progress.finishLine()

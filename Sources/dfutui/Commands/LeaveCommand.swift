@@ -23,51 +23,19 @@ struct LeaveCommand: ParsableCommand {
     let context = try DeviceContext(device)
     let info = try context.selectDevice()
     let alt = try device.alternate(on: info)
-    let map = try context.memoryMap(of: info, alternate: alt)
-    guard let target = address?.value ?? map.segments.first?.start else {
-      throw Exit.fail("the memory map is empty; give --address", code: Exit.usage)
-    }
-    let dfu = try context.open(info, alternate: alt)
-    defer { dfu.transport.close() }
-    do throws(ExitCode) {
-      try Self.leave(dfu, at: target, chip: try device.identify(info).profile, image: nil, force: force)
+    _ = try context.memoryMap(of: info, alternate: alt)  // its errors carry the CLI's exit codes
+    let identity = try device.identify(info)
+    let report: LeaveReport, chip: ChipProfile
+    do throws(JobError) {
+      let job = try LeaveJob.prepare(device: info, chip: identity.profile, bus: context.bus, clock: context.clock,
+                                     logger: context.logger, alternate: alt, target: address?.value)
+      chip = job.chip
+      report = try job.run(confirmed: force, events: { JobOutput.render($0, progress: ProgressReporter(clock: context.clock)) })
     } catch {
       try? context.saveSimulatorState()
-      throw error
-    }
-    try context.saveSimulatorState()
-  }
-
-  /// Boot check, then SET_ADDRESS + zero-length DNLOAD; prints what happened.
-  static func leave(_ dfu: DfuSeDevice, at target: UInt32, chip: ChipProfile, image: FirmwareImage?,
-                    force: Bool) throws(ExitCode) {
-    let check: VectorTable
-    do throws(FlashError) { check = try dfu.checkBootable(at: target, chip: chip, image: image) } catch {
       throw Exit.fail(error)
     }
-    if !check.isBootable {
-      let reasons = check.problems.map { "  - " + $0 }.joined(separator: "\n")
-      guard force else {
-        throw Exit.fail("not leaving DFU: the application at \(hex32(target)) does not look bootable:\n\(reasons)\n"
-                        + "The device stays in the bootloader. Write a valid image, or use --force to jump anyway.",
-                        code: Exit.notBootable)
-      }
-      Console.error("warning: leaving although the vector table does not look bootable (--force):\n\(reasons)")
-    }
-    let outcome: OperationOutcome
-    do throws(FlashError) { outcome = try dfu.leave(at: target) } catch { throw Exit.fail(error) }
-    switch outcome {
-    case .deviceLeft where !check.isBootable, .deviceReset where !check.isBootable:
-      Console.out("Left DFU mode towards \(hex32(target)); the device disconnected. With no valid vector table the ROM "
-                  + "usually resets, so the board may come back in the bootloader (`dfutui list`).")
-    case .deviceLeft, .deviceReset:
-      Console.out("Left DFU mode: jumped to the application at \(hex32(target)) (stack \(hex32(check.stackPointer)), "
-                  + "reset \(hex32(check.resetVector))); the device disconnected.")
-      if chip.errata.contains(.emptyCheck) {
-        Console.out("note: on this family a first flash may re-enter the bootloader until a power cycle.")
-      }
-    case .completed:
-      Console.out("Leave request sent to \(hex32(target)); the device is still connected.")
-    }
+    try context.saveSimulatorState()
+    JobOutput.print(report, chip: chip)
   }
 }

@@ -55,19 +55,21 @@ enum OptionsWriter {
   static func run(context: DeviceContext, controller: OptionByteController, boot0: Bool, yes: Bool, phrase: String?,
                   edit: (OptionBytes) throws(OptionByteError) -> OptionBytes) throws {
     let report: OptionByteWriteReport
-    do throws(OptionByteError) {
-      let before = try controller.read()
-      let plan = try OptionByteChangePlan(before: before, after: try edit(before), boot0Pin: boot0)
+    do throws(JobError) {
+      let job = try OptionByteChangeJob.prepare(controller: controller, boot0Pin: boot0, edit: edit)
+      let plan = job.plan
       if plan.isEmpty {
         Console.out("Nothing to change: the option bytes already hold these values.")
         try? context.saveSimulatorState()
         return
       }
       Console.out(contentsOf: OptionBytesText.plan(plan, controller: controller))
-      try plan.check(confirmed: yes, irreversiblePhrase: phrase)
+      do throws(OptionByteError) { try plan.check(confirmed: yes, irreversiblePhrase: phrase) } catch {
+        throw JobError.optionBytes(error)
+      }
       let progress = ProgressReporter(clock: context.clock)
       defer { progress.finishLine() }
-      report = try controller.write(plan, confirmed: yes, irreversiblePhrase: phrase, progress: progress.update)
+      report = try job.run(confirmed: yes, irreversiblePhrase: phrase, events: { JobOutput.render($0, progress: progress) })
     } catch {
       try? context.saveSimulatorState()
       throw Exit.fail(error)

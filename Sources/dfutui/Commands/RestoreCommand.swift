@@ -13,7 +13,7 @@ struct RestoreCommand: ParsableCommand {
   @Option(help: FormatChoice.help) var format: FormatChoice = .auto
 
   func run() throws {
-    try FlashJob(file: file, address: address?.value, format: format, options: FlashOptions(verify: true, differential: true),
+    try WriteFlow(file: file, address: address?.value, format: format, options: FlashOptions(verify: true, differential: true),
                  backupPath: nil, leave: false, force: false).run(device)
   }
 }

@@ -42,6 +42,10 @@ struct SimulateCommand: ParsableCommand {
                              valueName: "bytes"))
   var disconnectAfter: Int?
 
+  @Flag(help: ArgumentHelp("With --disconnect-after: the cut-off transfer fails with EPROTO (LIBUSB_ERROR_IO), as a pulled "
+                           + "cable does on Linux, before the device is gone."))
+  var disconnectIO = false
+
   @Option(help: ArgumentHelp("The bridge script (default: $DFUTUI_SIMULATOR_BRIDGE, else found next to dfutui).",
                              visibility: .hidden))
   var bridge: String?
@@ -61,7 +65,7 @@ struct SimulateCommand: ParsableCommand {
     let profile = SimulatedProfile.named(profile)!
     let instant = simulatorTime == .instant
     let clock: any BlockingClock = instant ? VirtualClock() : SystemClock()
-    let faults = SimulatedFaults(disconnectAfterBytes: disconnectAfter)
+    let faults = SimulatedFaults(disconnectAfterBytes: disconnectAfter, disconnectAsIOError: disconnectIO)
     let serial = SimulatedSTM32.defaultSerial(profile: profile, index: 0)
     let board: SimulatedSTM32
     if let state, SimulatedSTM32.hasSavedState(in: state) {

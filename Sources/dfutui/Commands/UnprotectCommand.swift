@@ -26,9 +26,9 @@ struct UnprotectCommand: ParsableCommand {
     Console.out("Read Unprotect: the flash and RAM will be erased, option bytes reset to defaults; the device resets.")
     let progress = ProgressReporter(clock: context.clock)
     let report: UnprotectReport
-    do throws(OptionByteError) {
+    do throws(JobError) {
       defer { progress.finishLine() }
-      report = try controller.unprotect(progress: progress.update)
+      report = try UnprotectJob(controller: controller).run(events: { JobOutput.render($0, progress: progress) })
     } catch {
       try? context.saveSimulatorState()
       throw Exit.fail(error)

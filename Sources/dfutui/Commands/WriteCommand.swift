@@ -23,7 +23,7 @@ struct WriteCommand: ParsableCommand {
   @Flag(name: .customLong("diff"), help: "Read first; skip sectors that already hold the image (resumes an interrupted flash).")
   var differential = false
   @Flag(help: "Keep bytes outside the image in partly covered sectors (read, merge, rewrite).") var preserve = false
-  @Option(help: ArgumentHelp("Save every sector about to be erased to this file (.bin, .hex or .dfu) first.", valueName: "file"))
+  @Option(help: ArgumentHelp("Save every sector about to be erased to this new file (.hex or .dfu; .bin only when the sectors are contiguous) first. Never overwrites a file.", valueName: "file"))
   var backup: String?
   @Flag(help: "After a verified write, check the vector table and leave DFU (start the application).") var leave = false
   @Flag(help: "With --leave: leave even if the vector table does not look bootable.") var force = false
@@ -33,7 +33,8 @@ struct WriteCommand: ParsableCommand {
     if leave && noVerify && !force {
       throw Exit.fail("--leave needs a verified write; drop --no-verify or add --force", code: Exit.usage)
     }
-    try FlashJob(file: file, address: address?.value, format: format, options: options, backupPath: backup, leave: leave, force: force)
+    try WriteFlow(file: file, address: address?.value, format: format, options: options, backupPath: backup, leave: leave,
+                  force: force)
       .run(device)
   }
 }
