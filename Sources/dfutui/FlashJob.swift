@@ -38,8 +38,9 @@ struct FlashJob {
     if let backupPath, FirmwareFiles.outputKind(backupPath) == nil {
       throw Exit.fail("--backup \(backupPath): name the file .bin, .hex or .dfu so the format is clear", code: Exit.usage)
     }
+    var options = options
+    if alt == 0 { options.protection = try Self.checkProtection(plan, device: info, context: context) }
     FlashPlanDescription.print(plan, options: options, file: file)
-    if alt == 0 { try Self.checkProtection(plan, device: info, context: context) }
 
     let dfu = try context.open(info, alternate: alt)
     defer { dfu.transport.close() }
@@ -77,8 +78,12 @@ struct FlashJob {
   /// Reads the option bytes (a read only) and refuses a write that cannot work:
   /// under read protection the ROM refuses writes and erases (AN3156 Table 4);
   /// write-protected sectors are silently skipped by the ROM (AN3156 §5).
-  static func checkProtection(_ plan: FlashPlan, device: DFUDeviceInfo, context: DeviceContext) throws(ExitCode) {
-    guard let controller = try? OptionByteController(bus: context.bus, device: device, clock: context.clock) else { return }
+  /// - Returns: the protection state for the erase planner; nil when unknown.
+  static func checkProtection(_ plan: FlashPlan, device: DFUDeviceInfo, context: DeviceContext) throws(ExitCode)
+    -> FlashProtection? {
+    guard let controller = try? OptionByteController(bus: context.bus, device: device, clock: context.clock) else {
+      return nil
+    }
     let options: OptionBytes
     do throws(OptionByteError) { options = try controller.read() } catch {
       if case .readProtected = error {
@@ -87,7 +92,7 @@ struct FlashJob {
                         code: Exit.deviceError)
       }
       Console.error("note: could not read the option bytes to check write protection (\(error)); going on")
-      return
+      return nil
     }
     let planned = Set(plan.sectors.map(\.sector.address))
     let locked = options.writeProtectedSectors(in: plan.map).filter { planned.contains($0.address) }
@@ -97,6 +102,7 @@ struct FlashJob {
                       + "Remove the protection first (`dfutui options show` lists it; `dfutui options set` changes it). "
                       + "Nothing was written", code: Exit.inputRejected)
     }
+    return FlashProtection(options, flashMap: plan.map)
   }
 
   private func saveBackup(_ image: FirmwareImage) -> String? {
