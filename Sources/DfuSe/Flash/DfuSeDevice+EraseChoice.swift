@@ -12,7 +12,7 @@ extension DfuSeDevice {
     let word = ErasePlanner.sectorWord(plan.chip.family)
     guard !toErase.isEmpty else { return EraseDecision(.none, "nothing to erase") }
     if let blocker = ErasePlanner.massEraseBlocker(plan, actions: actions, options: options) {
-      return EraseDecision(.sectors, "\(toErase.count) \(word) erases: \(blocker)")
+      return EraseDecision(.sectors, "\(ErasePlanner.count(toErase.count, word)): \(blocker)")
     }
     let prior = measuredRate ?? ErasePlanner.assumedUploadBytesPerSecond
     var estimate = ErasePlanner.estimate(plan, erasing: toErase, uploadBytesPerSecond: prior,
@@ -39,8 +39,8 @@ extension DfuSeDevice {
       readBytes += bytes.count
       if let i = bytes.firstIndex(where: { $0 != erased }) {
         let at = block.0 + UInt32(i)
-        return EraseDecision(.sectors, "\(toErase.count) \(word) erases: flash outside the image holds data at "
-                             + "\(hex32(at)) (a mass erase would lose it)", estimate: estimate)
+        return EraseDecision(.sectors, "\(ErasePlanner.count(toErase.count, word)): flash outside the image holds "
+                             + "data at \(hex32(at)) (a mass erase would lose it)", estimate: estimate)
       }
     }
     if readBytes > 0, readTime > .zero {
@@ -50,8 +50,9 @@ extension DfuSeDevice {
     let rest = estimate.restBytes
     let why = rest == 0 ? "the image covers the whole flash"
       : "the other \(formatByteCount(UInt64(rest))) read blank (\(estimate.figures))"
-    return EraseDecision(.mass, "mass erase \(Self.text(estimate.massEraseTime)) instead of \(toErase.count) \(word) "
-                         + "erases \(Self.text(estimate.sectorEraseTime)): " + why, estimate: estimate)
+    return EraseDecision(.mass, "mass erase \(Self.text(estimate.massEraseTime)) instead of "
+                         + "\(ErasePlanner.count(toErase.count, word)) \(Self.text(estimate.sectorEraseTime)): " + why,
+                         estimate: estimate)
   }
 
   /// `ranges` cut into pieces of at most `size` bytes.

@@ -27,8 +27,8 @@ public enum ErasePlanner {
     }
     guard plan.chip.timing?.massErase != nil else { return "no mass-erase timing is known for \(plan.chip.name)" }
     guard plan.map.name.lowercased().contains("flash"),
-          plan.map.segments.allSatisfy({ $0.access.contains(.erasable) }) else {
-      return "the memory map \"\(plan.map.name)\" does not describe the whole flash as erasable"
+          plan.map.segments.allSatisfy({ $0.access.isSuperset(of: [.readable, .erasable]) }) else {
+      return "the memory map \"\(plan.map.name)\" does not describe the whole flash as readable and erasable"
     }
     guard let protection = options.protection else { return "the protection state is unknown (option bytes not read)" }
     if protection.readProtection != .level0 { return "read protection is \(protection.readProtection)" }
@@ -66,17 +66,23 @@ public enum ErasePlanner {
   /// What the plan will do, before anything is read (shown with the plan).
   public static func proposal(_ plan: FlashPlan, options: FlashOptions) -> EraseDecision {
     let word = sectorWord(plan.chip.family)
-    if options.differential { return EraseDecision(.sectors, "\(word) erases only where the content differs (--diff)") }
+    if options.differential {
+      return EraseDecision(.sectors, "\(word) erases only where the content differs (--diff; a mass erase only if "
+                           + "every planned \(word) differs and it pays)")
+    }
     let all = Dictionary(uniqueKeysWithValues: plan.sectors.map { ($0.sector.address, SectorAction.eraseAndWrite) })
     if let blocker = massEraseBlocker(plan, actions: all, options: options) {
-      return EraseDecision(.sectors, "\(plan.sectors.count) \(word) erases: \(blocker)")
+      return EraseDecision(.sectors, "\(ErasePlanner.count(plan.sectors.count, word)): \(blocker)")
     }
     let e = estimate(plan, erasing: plan.sectors.map(\.sector), uploadBytesPerSecond: assumedUploadBytesPerSecond,
                      measured: false)!
     guard e.massErasePays else { return EraseDecision(.sectors, e.sectorsWin, estimate: e) }
     return EraseDecision(.mass, "mass erase if the other \(byteText(e.restBytes)) read blank (\(e.figures)); "
-                         + "else \(e.sectorCount) \(word) erases", estimate: e)
+                         + "else \(ErasePlanner.count(e.sectorCount, word))", estimate: e)
   }
+
+  /// `1 page erase`, `128 page erases`.
+  static func count(_ n: Int, _ word: String) -> String { "\(n) \(word) erase" + (n == 1 ? "" : "s") }
 
   static func sectorWord(_ family: ChipFamily) -> String {
     switch family {
@@ -107,13 +113,13 @@ public struct EraseEstimate: Hashable, Sendable {
   /// `mass erase 44 ms + pre-read of 768 KiB ≈ 1.5 s at 0.50 MB/s (assumed) vs 128 page erases 2.82 s`
   public var figures: String {
     "mass erase \(timeText(massEraseTime)) + pre-read of \(byteText(restBytes)) ≈ \(timeText(preReadTime)) at "
-      + "\(rateText(uploadBytesPerSecond)) (\(rateMeasured ? "measured" : "assumed")) vs \(sectorCount) \(sectorWord) "
-      + "erases \(timeText(sectorEraseTime))"
+      + "\(rateText(uploadBytesPerSecond)) (\(rateMeasured ? "measured" : "assumed")) vs "
+      + "\(ErasePlanner.count(sectorCount, sectorWord)) \(timeText(sectorEraseTime))"
   }
 
   /// The reason text when the page/sector erases are cheaper.
   var sectorsWin: String {
-    "\(sectorCount) \(sectorWord) erases \(timeText(sectorEraseTime)) instead of mass erase \(timeText(massEraseTime)) "
+    "\(ErasePlanner.count(sectorCount, sectorWord)) \(timeText(sectorEraseTime)) instead of mass erase \(timeText(massEraseTime)) "
       + "+ pre-read of \(byteText(restBytes)) \(timeText(preReadTime)) at \(rateText(uploadBytesPerSecond)) "
       + "(\(rateMeasured ? "measured" : "assumed"))"
   }
