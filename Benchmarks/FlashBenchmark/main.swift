@@ -127,9 +127,9 @@ for profile in [SimulatedProfile.stm32f405, .stm32l476] {
   for i in 0x2_0000..<0x2_0800 { changed[i] ^= 0xA5 }
   let (full, _, _) = dfutuiFlash(Rig(profile, preload: image.map { ~$0 }), changed)
   let (diff, diffReport, _) = dfutuiFlash(Rig(profile, preload: image), changed, options: FlashOptions(differential: true))
-  line("  re-flash one changed 2 KiB region (--diff) / full flash", fmt(seconds(diff) / seconds(full)), "≤ 0.05",
-       seconds(diff) / seconds(full) <= 0.05)
-  print("    full \(fmt(seconds(full))) s, --diff \(fmt(seconds(diff))) s (\(diffReport.actionSummary))")
+  // The ≤ 0.05 goal is against dfu-util's full rewrite (real-peer figures above); this is dfutui against itself.
+  print("  re-flash one changed 2 KiB region: --diff \(fmt(seconds(diff))) s, dfutui full flash "
+        + "\(fmt(seconds(full))) s (\(diffReport.actionSummary))")
   print("    breakdown of the blank write: USB \(fmt(seconds(report.usbTime))) s, device busy "
         + "\(fmt(seconds(report.deviceBusyTime))) s, host waiting \(fmt(seconds(report.hostWaitTime))) s\n")
 }
