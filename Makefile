@@ -55,7 +55,9 @@ uninstall:
 clean:
 	$(SWIFT) package clean
 
-## bench: flash speed, CPU and memory figures on the simulated boards, parse times of pathological files (release build).
+## bench: flash speed against dfu-util 0.11 itself (through `dfutui simulate`, real time, a few
+## minutes), CPU and memory figures on the simulated boards, parse times of pathological files.
 bench: deps
+	$(SWIFT) build -c release
 	$(SWIFT) run -c release FlashBenchmark
 	$(SWIFT) run -c release ParseBenchmark --pathological

@@ -18,7 +18,9 @@ extension SimulatedProfile {
   ///   250/550/1000 ms for 16/64/128 KiB, reported 100 ms; program 16 µs per
   ///   32-bit word, reported = actual rounded up; SET_ADDRESS reported 104 ms,
   ///   actual none (F401/F411 log, assumed for the F405); mass erase reported
-  ///   100 ms, actual 8 s (the dfu-util "F405 lies" quirk; datasheet ≤ 32 s);
+  ///   100 ms (the dfu-util "F405 lies" quirk), actual 8 s: DS8626 tME at x32
+  ///   parallelism (2.7–3.6 V) 8 s typ / 16 s max, x8 16 s / 32 s (RM0090 §3.5.3
+  ///   MER; the ROM's choice of parallelism is not documented [U]);
   ///   option-byte write: reported 100 ms, actual 250 ms (a 16 KiB-like
   ///   erase plus programming) [U].
   /// - Quirks: first GETSTATUS after enumeration is dfuERROR/errFIRMWARE
@@ -71,7 +73,9 @@ extension SimulatedProfile {
   /// - Timing (field-notes §4, DS10198 recalled values): page erase 22.02 ms,
   ///   reported 10 ms (too short, which is what makes the ROM STALL early
   ///   polls); program 81.69 µs per 64-bit word, reported = actual; mass erase
-  ///   22.1 ms per bank (44.2 ms), reported 45 ms [U: no report observed];
+  ///   DS10198 tME 22.1 ms typ per bank, both banks one after the other
+  ///   (44.2 ms: whether the ROM sets MER1 and MER2 together, RM0351 §3.3.6,
+  ///   is not documented), reported 45 ms [U: no report observed];
   ///   SET_ADDRESS none; option-byte write 25 ms both [U].
   /// - Quirks: STALLs GETSTATUS during an erase (§2.6); the AN2606 "> 256 bytes
   ///   and not a multiple of 8" write corruption (field-notes §1.1).

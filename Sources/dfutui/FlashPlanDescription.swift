@@ -20,6 +20,7 @@ enum FlashPlanDescription {
     if let boot = plan.bootSector { text += "; vector-table sector \(hex32(boot.address)) erased first, written last" }
     text += options.verify ? "; verify." : "; NO verify."
     Console.error(text)
+    Console.error("Erase: " + ErasePlanner.proposal(plan, options: options).reason + ".")
     if plan.bytesErasedOutsideImage > 0 && !options.preserve {
       Console.error("note: erasing these sectors also clears \(plan.bytesErasedOutsideImage) bytes outside the image "
                     + "(--preserve keeps them).")
@@ -35,7 +36,10 @@ enum FlashPlanDescription {
     if r.skippedBytes > 0 { line += ", \(r.skippedBytes) bytes already in place" }
     line += ")."
     Console.out(line)
+    if let erase = r.erase, erase.strategy != .none { Console.out("  Erase: \(erase.reason).") }
+    var programmed = "\(r.programmedBytes) bytes programmed"
+    if r.erasedBytesSkipped > 0 { programmed += " (\(r.erasedBytesSkipped) bytes already erased were skipped, and verified)" }
     Console.out("  USB \(r.usbTime.secondsText), device busy \(r.deviceBusyTime.secondsText), "
-                + "host waiting \(r.hostWaitTime.secondsText), \(r.programmedBytes) bytes programmed.")
+                + "host waiting \(r.hostWaitTime.secondsText), \(programmed).")
   }
 }

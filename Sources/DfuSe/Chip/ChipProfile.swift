@@ -57,11 +57,15 @@ public struct FlashTiming: Hashable, Sendable {
   public var defaultErase: Duration
   /// Programming time per byte.
   public var programPerByte: Duration
+  /// Mass erase of the whole user flash (AN3156 §5.3 one-byte ERASE), nil when
+  /// unknown: then the erase planner never chooses it.
+  public var massErase: Duration?
 
-  public init(erase: [UInt32: Duration], defaultErase: Duration, programPerByte: Duration) {
+  public init(erase: [UInt32: Duration], defaultErase: Duration, programPerByte: Duration, massErase: Duration? = nil) {
     self.erase = erase
     self.defaultErase = defaultErase
     self.programPerByte = programPerByte
+    self.massErase = massErase
   }
 
   public func eraseTime(sectorSize: UInt32) -> Duration { erase[sectorSize] ?? defaultErase }

@@ -22,7 +22,8 @@ extension DFUOperation {
   public static func massErase(totalBytes: Int = 0, tuning: OperationTuning = .init()) -> DFUOperation {
     DFUOperation(name: "mass erase", pollPolicy: tuning.pollPolicy, steps: [
       PlannedStep(.enterIdle, phase: .erase),
-      PlannedStep(.command(.massErase), phase: .erase, bytes: totalBytes, busyBudget: massEraseBudget),
+      PlannedStep(.command(.massErase), phase: .erase, bytes: totalBytes, busyBudget: massEraseBudget,
+                  expectedBusy: tuning.timing?.massErase),
     ])
   }
 

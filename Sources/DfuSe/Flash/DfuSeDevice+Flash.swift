@@ -1,5 +1,7 @@
 /// Executes a ``FlashPlan``: optional pre-read (differential, blank check on
-/// non-ECC flash, preserve, backup), erase, write, verify.
+/// non-ECC flash, preserve, backup), the erase choice (``ErasePlanner``:
+/// page/sector erases or a lossless mass erase), erase, write (stretches of
+/// erased words skipped, ``ErasedWordSkipping``), verify.
 extension DfuSeDevice {
   /// Flashes `plan`.
   /// - Throws: ``FlashError``; a verify mismatch is ``DfuSeError/verifyFailed(mismatches:)``.
@@ -19,10 +21,14 @@ extension DfuSeDevice {
 
     // 1. Current content of every planned sector, when the options need it.
     var current: [UInt32: ArraySlice<UInt8>] = [:]
+    var measuredRate: Int?  // upload bytes per second, for the erase choice
     if needsRead {
       let groups = Self.contiguousGroups(plan.sectors.map(\.sector))
+      let readStart = session.clock.now
       let bytes = try readRanges(groups.map { ($0[0].address, Int($0.last!.end - UInt64($0[0].address))) },
                                  phase: .prepare, tuning: tuning, progress: progress)
+      let readTime = session.clock.now - readStart
+      if bytes.count >= 16 * 1024, readTime > .zero { measuredRate = Self.rate(bytes.count, readTime) }
       var offset = 0
       for s in groups.joined() {
         current[s.address] = bytes[offset..<(offset + Int(s.size))]
@@ -46,7 +52,12 @@ extension DfuSeDevice {
       }
     }
 
-    // 3. Backup of what will be erased.
+    // 3. Page/sector erases or a lossless mass erase, by cost (may pre-read the rest of the flash).
+    var toErase = plan.sectors.map(\.sector).filter { actions[$0.address] == .eraseAndWrite }
+    let decision = try chooseErase(plan, toErase: toErase, actions: actions, options: options,
+                                   measuredRate: measuredRate, tuning: tuning, progress: progress)
+
+    // 4. Backup of what will be erased.
     var backup: FirmwareImage?
     if options.backup {
       var image = FirmwareImage()
@@ -58,24 +69,33 @@ extension DfuSeDevice {
       if let problem = saveBackup(image) { throw .aborted(problem) }
     }
 
-    // 4. Erase: boot sector first, so an interruption never leaves a stale vector table in front of new code.
-    var toErase = plan.sectors.map(\.sector).filter { actions[$0.address] == .eraseAndWrite }
+    // 5. Erase: boot sector first, so an interruption never leaves a stale vector table in front of new code.
     if let boot = plan.bootSector, let i = toErase.firstIndex(of: boot) { toErase.insert(toErase.remove(at: i), at: 0) }
-    if !toErase.isEmpty {
+    if decision.strategy == .mass {
+      let total = plan.map.segments.reduce(0) { $0 + Int($1.byteCount) }
+      var op = DFUOperation.massErase(totalBytes: total, tuning: tuning)
+      try run(&op, progress)
+    } else if !toErase.isEmpty {
       var op = DFUOperation.erase(toErase, tuning: tuning)
       try run(&op, progress)
     }
 
-    // 5. Write: runs in skipped sectors dropped, preserved sectors rewritten whole, boot sector last.
+    // 6. Write: runs in skipped sectors dropped, preserved sectors rewritten whole, erased words skipped,
+    //    boot sector last.
     let runs = Self.writeRuns(plan, actions: actions, current: current, preserve: options.preserve)
     if !options.preserve { current = [:] }  // the pre-read buffer is not needed any more
-    let ordered = runs.filter { !plan.isInBootSector($0.address) } + runs.filter { plan.isInBootSector($0.address) }
+    var programmed = runs
+    if let minimum = ErasedWordSkipping.minimumStretch(plan.chip, flashWordSize: plan.flashWordSize) {
+      programmed = ErasedWordSkipping.split(runs, word: plan.flashWordSize, erased: plan.padByte, minimum: minimum)
+    }
+    let ordered = programmed.filter { !plan.isInBootSector($0.address) }
+      + programmed.filter { plan.isInBootSector($0.address) }
     if !ordered.isEmpty {
       var op = DFUOperation.write(runs: ordered.map { ($0.address, $0.data) }, transferSize: transfer, tuning: tuning)
       try run(&op, progress)
     }
 
-    // 6. Verify every written byte that matters: image bytes and preserved bytes (not padding).
+    // 7. Verify every written byte that matters (skipped erased words included): image bytes and preserved bytes (not padding).
     var verified = false
     if options.verify && !runs.isEmpty {
       var mismatches: [ClosedRange<UInt32>] = []
@@ -94,11 +114,12 @@ extension DfuSeDevice {
     let stats = session.statistics
     let busyPolls = stats.busyPollTime - before.busyPollTime
     let waits = stats.waitTime - before.waitTime
+    let programmedBytes = programmed.reduce(0) { $0 + $1.data.count }
     return FlashReport(
-      imageBytes: plan.image.byteCount, programmedBytes: runs.reduce(0) { $0 + $1.data.count }, skippedBytes: skipped,
+      imageBytes: plan.image.byteCount, programmedBytes: programmedBytes, skippedBytes: skipped,
       actions: actions, sectorsErased: toErase.count, verified: verified, elapsed: session.clock.now - start,
       usbTime: (stats.usbTime - before.usbTime) - busyPolls, deviceBusyTime: busyPolls + waits, hostWaitTime: waits,
-      backup: backup)
+      backup: backup, erase: decision, erasedBytesSkipped: runs.reduce(0) { $0 + $1.data.count } - programmedBytes)
   }
 
   /// Reads `ranges` in one operation (one progress bar), returning their bytes in order.

@@ -9,12 +9,40 @@ public struct FlashOptions: Hashable, Sendable {
   public var preserve = false
   /// Upload every sector that will be erased before erasing it.
   public var backup = false
+  /// Let the erase planner choose a lossless mass erase when it is cheaper
+  /// (``ErasePlanner``); `--no-mass-erase` turns it off.
+  public var allowMassErase = true
+  /// Read and write protection from the option bytes, read by the caller
+  /// before flashing; nil (unknown) rules out a mass erase.
+  public var protection: FlashProtection?
 
-  public init(verify: Bool = true, differential: Bool = false, preserve: Bool = false, backup: Bool = false) {
+  public init(verify: Bool = true, differential: Bool = false, preserve: Bool = false, backup: Bool = false,
+              allowMassErase: Bool = true, protection: FlashProtection? = nil) {
     self.verify = verify
     self.differential = differential
     self.preserve = preserve
     self.backup = backup
+    self.allowMassErase = allowMassErase
+    self.protection = protection
+  }
+}
+
+/// The protection state of the flash, as the option bytes say (AN3156 Table 4:
+/// under RDP 1 the ROM refuses erases; write-protected sectors are skipped).
+public struct FlashProtection: Hashable, Sendable {
+  public var readProtection: ReadProtectionLevel
+  /// Start addresses of the write-protected sectors of the flash map.
+  public var writeProtectedSectors: [UInt32]
+
+  public init(readProtection: ReadProtectionLevel, writeProtectedSectors: [UInt32]) {
+    self.readProtection = readProtection
+    self.writeProtectedSectors = writeProtectedSectors
+  }
+
+  /// The state `optionBytes` describe for `flashMap`.
+  public init(_ optionBytes: OptionBytes, flashMap: MemoryMap) {
+    self.init(readProtection: optionBytes.readProtection,
+              writeProtectedSectors: optionBytes.writeProtectedSectors(in: flashMap).map(\.address))
   }
 }
 
@@ -49,6 +77,10 @@ public struct FlashReport: Hashable, Sendable {
   public var hostWaitTime: Duration
   /// Sector contents uploaded before erasing, when a backup was asked for.
   public var backup: FirmwareImage?
+  /// How the flash was erased and why (page/sector erases or a lossless mass erase).
+  public var erase: EraseDecision? = nil
+  /// Bytes of erased-value flash words left unprogrammed after the erase (still verified).
+  public var erasedBytesSkipped = 0
 
   /// `sectors: 2 erased and written, 3 unchanged`
   public var actionSummary: String {

@@ -135,10 +135,12 @@ public final class FlashJob {
       backup = try BackupFile(path: path, for: plan)
       options.backup = true
     }
-    if request.alternate == 0,
-       let warning = try checkProtection(plan, device: device, family: identity.optionBytes, bus: bus, clock: clock,
-                                         logger: logger) {
-      warnings.append(warning)
+    if request.alternate == 0 {
+      switch try checkProtection(plan, device: device, family: identity.optionBytes, bus: bus, clock: clock,
+                                 logger: logger) {
+      case .success(let protection): options.protection = protection
+      case .failure(let unreadable): warnings.append(unreadable.reason)
+      }
     }
     return FlashJob(request: request, device: device, bus: bus, clock: clock, logger: logger, identity: identity,
                     plan: plan, options: options, notices: notices, warnings: warnings, backup: backup)
@@ -232,20 +234,31 @@ public final class FlashJob {
   /// Reads the option bytes (a read only) and refuses a write that cannot work:
   /// under read protection the ROM refuses writes and erases (AN3156 Table 4);
   /// write-protected sectors are silently skipped by the ROM (AN3156 §5).
-  /// - Returns: a warning when the option bytes could not be read (the write goes on).
+  /// - Returns: the protection state for the erase planner (a mass erase needs RDP 0 and no
+  ///   write protection, proven), or why it is unknown (the write goes on without a mass erase).
   static func checkProtection(_ plan: FlashPlan, device: DFUDeviceInfo, family: OptionByteFamily?, bus: any DFUBus,
-                              clock: any BlockingClock, logger: Logger) throws(JobError) -> String? {
-    guard let controller = try? OptionByteController(bus: bus, device: device, clock: clock, logger: logger,
-                                                     family: family) else { return nil }
+                              clock: any BlockingClock, logger: Logger)
+    throws(JobError) -> Result<FlashProtection, ProtectionUnknown> {
+    let controller: OptionByteController
+    do throws(OptionByteError) {
+      controller = try OptionByteController(bus: bus, device: device, clock: clock, logger: logger, family: family)
+    } catch {
+      return .failure(ProtectionUnknown(reason: "write protection not checked: \(error)"))
+    }
     let options: OptionBytes
     do throws(OptionByteError) { options = try controller.read() } catch {
       if case .readProtected = error { throw .readProtected }
-      return "could not read the option bytes to check write protection (\(error)); going on"
+      return .failure(ProtectionUnknown(reason: "could not read the option bytes to check write protection (\(error)); going on"))
     }
     let planned = Set(plan.sectors.map(\.sector.address))
     let locked = options.writeProtectedSectors(in: plan.map).filter { planned.contains($0.address) }
     if !locked.isEmpty { throw .writeProtected(locked) }
-    return nil
+    return .success(FlashProtection(options, flashMap: plan.map))
+  }
+
+  /// Why the protection state is unknown.
+  struct ProtectionUnknown: Error {
+    var reason: String
   }
 
   /// The memory map of `alternate` as enumeration saw it.

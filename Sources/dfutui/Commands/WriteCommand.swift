@@ -25,11 +25,14 @@ struct WriteCommand: ParsableCommand {
   @Flag(help: "Keep bytes outside the image in partly covered sectors (read, merge, rewrite).") var preserve = false
   @Option(help: ArgumentHelp("Save every sector about to be erased to this new file (.hex or .dfu; .bin only when the sectors are contiguous) first. Never overwrites a file.", valueName: "file"))
   var backup: String?
+  @Flag(help: "Never mass-erase, even when the rest of the flash reads blank and it would be faster.")
+  var noMassErase = false
   @Flag(help: "After a verified write, check the vector table and leave DFU (start the application).") var leave = false
   @Flag(help: "With --leave: leave even if the vector table does not look bootable.") var force = false
 
   func run() throws {
-    let options = FlashOptions(verify: !noVerify, differential: differential, preserve: preserve, backup: backup != nil)
+    let options = FlashOptions(verify: !noVerify, differential: differential, preserve: preserve, backup: backup != nil,
+                               allowMassErase: !noMassErase)
     if leave && noVerify && !force {
       throw Exit.fail("--leave needs a verified write; drop --no-verify or add --force", code: Exit.usage)
     }
