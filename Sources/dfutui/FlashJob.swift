@@ -16,6 +16,7 @@ struct FlashJob {
     let bytes = try FirmwareFiles.readBytes(file)
     let context = try DeviceContext(device)
     let info = try context.selectDevice()
+    JSONOutput.device = info
     let alt = try device.alternate(on: info)
     let map = try context.memoryMap(of: info, alternate: alt)
     let format = FirmwareLoader.detectFormat(bytes, fileName: file)
@@ -58,6 +59,7 @@ struct FlashJob {
     FlashPlanDescription.print(report, plan: plan)
     if leave { try leaveAfterWrite(dfu, plan: plan) }
     try context.saveSimulatorState()
+    JSONOutput.succeed(WriteJSON(file: file, plan: plan, report: report))
   }
 
   /// The image for the selected alternate setting; multi-target files must name which target to write.

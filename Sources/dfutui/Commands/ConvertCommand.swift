@@ -7,15 +7,16 @@ struct ConvertCommand: ParsableCommand {
     commandName: "convert",
     abstract: "Convert .elf/.hex/.srec/.bin/.dfu firmware to .dfu, .hex or .bin.",
     discussion: """
-      The output format follows OUT's extension. .dfu files get every element padded with 0xFF
-      to whole flash words (8 bytes unless --family or --flash-word says otherwise), which
-      ST's DFU File Manager does not do and STM32L4 ROMs need. A raw .bin input needs --address.
+      The output format follows OUT's extension. .dfu files get every element padded with 0xFF \
+      to whole flash words (8 bytes unless --family or --flash-word says otherwise), which \
+      ST's DFU File Manager does not do and STM32L4 ROMs need. A raw .bin input needs --address. \
       No device is involved.
       """)
 
   @Argument(help: "Input firmware file (format detected from its content).") var input: String
   @Argument(help: "Output file: .dfu, .hex or .bin.") var output: String
-  @Option(help: "Address of a raw binary's first byte, e.g. 0x08000000.") var address: Address?
+  @Option(parsing: .unconditional, help: "Address of a raw binary's first byte, e.g. 0x08000000.", transform: Address.parse)
+  var address: Address?
   @Option(help: "Alternate setting for the .dfu target (default 0); with a multi-target input, the target to export.")
   var alt: UInt8?
   @Option(help: "Target name written into the .dfu (default \"ST...\").") var name: String?
@@ -32,6 +33,7 @@ struct ConvertCommand: ParsableCommand {
   }
 
   func run() throws {
+    try FirmwareFiles.checkOutput(output, force: nil, forDevice: false)
     let loaded = try FirmwareFiles.load(input, rawAddress: address?.value)
     let bytes: [UInt8]
     var summary: String

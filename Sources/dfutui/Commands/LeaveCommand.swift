@@ -7,21 +7,25 @@ struct LeaveCommand: ParsableCommand {
     commandName: "leave",
     abstract: "Check the application's vector table, then leave DFU mode and start it.",
     discussion: """
-      Leave is a jump, not a reset: the ROM loads the stack pointer and reset vector from the
-      vector table at --address (default: the start of flash) and jumps there. dfutui first
-      reads that vector table and refuses (exit 5) unless the stack pointer lies in SRAM and
-      the reset vector points into flash with the Thumb bit set; --force leaves anyway. The
-      address is always set right before leaving, so the ROM never jumps into the middle of
+      Leave is a jump, not a reset: the ROM loads the stack pointer and reset vector from the \
+      vector table at --address (default: the start of flash) and jumps there. dfutui first \
+      reads that vector table and refuses (exit 5) unless the stack pointer lies in SRAM and \
+      the reset vector points into flash with the Thumb bit set; --force leaves anyway. The \
+      address is always set right before leaving, so the ROM never jumps into the middle of \
       the image. Peripherals stay as the bootloader left them; a power cycle gives a clean start.
       """)
 
   @OptionGroup var device: DeviceOptions
-  @Option(help: "Address of the application's vector table (default: start of flash).") var address: Address?
+  @Option(parsing: .unconditional, help: "Address of the application's vector table (default: start of flash).",
+          transform: Address.parse) var address: Address?
   @Flag(help: "Leave even if the vector table does not look bootable.") var force = false
+  @Flag(help: "Print the result as JSON on standard output (README: JSON output).") var json = false
 
   func run() throws {
+    JSONOutput.begin("leave", enabled: json)
     let context = try DeviceContext(device)
     let info = try context.selectDevice()
+    JSONOutput.device = info
     let alt = try device.alternate(on: info)
     let map = try context.memoryMap(of: info, alternate: alt)
     guard let target = address?.value ?? map.segments.first?.start else {
@@ -29,18 +33,33 @@ struct LeaveCommand: ParsableCommand {
     }
     let dfu = try context.open(info, alternate: alt)
     defer { dfu.transport.close() }
+    let result: LeaveResult
     do throws(ExitCode) {
-      try Self.leave(dfu, at: target, chip: ChipProfile.identify(info), image: nil, force: force)
+      result = try Self.leave(dfu, at: target, chip: ChipProfile.identify(info), image: nil, force: force)
     } catch {
       try? context.saveSimulatorState()
       throw error
     }
     try context.saveSimulatorState()
+    if json { JSONOutput.succeed(result) }
+  }
+
+  /// What `leave` did; the `result` of `leave --json`.
+  struct LeaveResult: Encodable {
+    var address: UInt32
+    var addressHex: String
+    /// `left` (the device dropped off the bus) or `stillConnected`.
+    var outcome: String
+    var bootable: Bool
+    var stackPointer: UInt32
+    var resetVector: UInt32
+    var problems: [String]
   }
 
   /// Boot check, then SET_ADDRESS + zero-length DNLOAD; prints what happened.
+  @discardableResult
   static func leave(_ dfu: DfuSeDevice, at target: UInt32, chip: ChipProfile, image: FirmwareImage?,
-                    force: Bool) throws(ExitCode) {
+                    force: Bool) throws(ExitCode) -> LeaveResult {
     let check: VectorTableCheck
     do throws(FlashError) { check = try dfu.checkBootable(at: target, chip: chip, image: image) } catch {
       throw Exit.fail(error)
@@ -69,5 +88,8 @@ struct LeaveCommand: ParsableCommand {
     case .completed:
       Console.out("Leave request sent to \(hex32(target)); the device is still connected.")
     }
+    return LeaveResult(address: target, addressHex: hex32(target), outcome: outcome == .completed ? "stillConnected" : "left",
+                       bootable: check.isBootable, stackPointer: check.stackPointer, resetVector: check.resetVector,
+                       problems: check.problems)
   }
 }
