@@ -39,6 +39,7 @@ struct DeviceOptions: ParsableArguments {
     if simulatorState != nil && simulate.isEmpty {
       throw ValidationError("--sim-state needs --simulate")
     }
+    if let problem = simulatorState.flatMap(FirmwareFiles.stateDirectoryProblem) { throw ValidationError(problem) }
     if let path, let problem = USBPath.problem(path) { throw ValidationError("-p/--path: " + problem) }
     if let serial, let problem = serialNumberProblem(serial) { throw ValidationError("-S/--serial: " + problem) }
   }

@@ -12,6 +12,10 @@ enum FileErrorText {
       return errnoText(Int32(underlying.code))
     }
     if ns.domain == NSCocoaErrorDomain, let text = cocoaText(CocoaError.Code(rawValue: ns.code)) { return text }
+    // Our own errors describe themselves; Foundation's bridged description is a code number.
+    if ns.domain != NSCocoaErrorDomain, let described = error as? any CustomStringConvertible {
+      return described.description
+    }
     return ns.localizedDescription
   }
 

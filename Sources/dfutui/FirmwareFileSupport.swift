@@ -46,6 +46,19 @@ enum FirmwareFiles {
     }
   }
 
+  /// Why `--sim-state DIR` cannot be a state directory (a file, or under one), or nil.
+  static func stateDirectoryProblem(_ path: String) -> String? {
+    var prefix = URL(fileURLWithPath: path)
+    while prefix.path != "/" {
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: prefix.path, isDirectory: &isDirectory) {
+        return isDirectory.boolValue ? nil : "--sim-state \(path): \(prefix.path) is a file, not a directory"
+      }
+      prefix.deleteLastPathComponent()
+    }
+    return nil
+  }
+
   /// The output path that means standard output.
   static let stdoutPath = "-"
 

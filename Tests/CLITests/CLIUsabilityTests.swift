@@ -125,6 +125,17 @@ import Testing
     #expect(!directory.stderr.contains("NSCocoaErrorDomain"))
   }
 
+  @Test func aSimulatorStateFileIsRefusedInPlainWords() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("state", [1])
+    for state in [file, file + "/sub"] {
+      let r = try CLI.run(["erase", "--address", "0x08000000", "--simulate", "stm32l476", "--sim-time", "instant",
+                           "--sim-state", state])
+      #expect(r.status == 64)
+      #expect(r.stderr.contains("is a file, not a directory") && !r.stderr.contains("NSCocoaErrorDomain"), "\(r.stderr)")
+    }
+  }
+
   // MARK: Help
 
   static let helpTopics: [[String]] = [[], ["list"], ["read"], ["write"], ["restore"], ["erase"], ["leave"],
