@@ -33,7 +33,7 @@ public enum DfuSeError: Error, Hashable, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .transport(.stall, let step):
-      return "the device kept stalling \(step) (USB STALL), also after clearing its status. Check that the address "
+      return "the device kept stalling \(step) (USB STALL), also when retried. Check that the address "
         + "is in the memory map (`dfutui list`) and that read protection is off (`dfutui options show`); "
         + "then reset the board into DFU mode and rerun (`write --diff` resumes a write)"
     case .transport(let error, let step):
