@@ -3,7 +3,16 @@ import Foundation
 /// Output helpers: results go to stdout, progress and diagnostics to stderr.
 enum Console {
   static func out(_ line: String) {
-    print(line)
+    if stdoutReserved { status(line + "\n") } else { print(line) }
+  }
+
+  /// True while stdout carries data (`read -o -`) or the one `--json` object: human
+  /// lines then go to stderr, so stdout stays parseable.
+  nonisolated(unsafe) static var stdoutReserved = false
+
+  /// Writes `text` to stdout even when it is reserved (the data or JSON itself).
+  static func data(_ text: String) {
+    print(text)
   }
 
   /// A diagnostic line on stderr, prefixed with "dfutui: ".

@@ -34,7 +34,7 @@ final class DeviceContext {
         do {
           boards.append(try SimulatedSTM32(restoringFrom: dir, profile: profile, clock: clock, serialNumber: serial))
         } catch {
-          throw Exit.fail("cannot load simulator state from \(dir): \(error)", code: Exit.inputRejected)
+          throw Exit.fail("cannot load simulator state from \(dir): \(FileErrorText.describe(error))", code: Exit.inputRejected)
         }
       } else {
         boards.append(SimulatedSTM32(profile: profile, clock: clock, serialNumber: serial))
@@ -56,7 +56,7 @@ final class DeviceContext {
     for (index, board) in boards.enumerated() {
       let dir = Self.stateDirectory(base, index: index, count: boards.count)
       do { try board.save(to: dir) } catch {
-        throw Exit.fail("cannot save simulator state to \(dir): \(error)", code: Exit.outputFailed)
+        throw Exit.fail("cannot save simulator state to \(dir): \(FileErrorText.describe(error))", code: Exit.outputFailed)
       }
     }
   }

@@ -18,7 +18,7 @@ struct DeviceOptions: ParsableArguments {
   var simulatorTime: SimulatedTime = .real
 
   @Option(name: [.customShort("d"), .customLong("device")],
-          help: ArgumentHelp("Only devices with this USB ID, hex VID:PID (either may be empty).", valueName: "vid:pid"))
+          help: ArgumentHelp("Only devices with this USB ID, hex VID:PID; either may be empty, and VID alone means any product.", valueName: "vid:pid"))
   var device: VidPid?
 
   @Option(name: [.customShort("S"), .customLong("serial")], help: "Only the device with this serial number.")
@@ -53,6 +53,9 @@ struct DeviceOptions: ParsableArguments {
     if simulatorState != nil && simulate.isEmpty {
       throw ValidationError("--sim-state needs --simulate")
     }
+    if let problem = simulatorState.flatMap(FirmwareFiles.stateDirectoryProblem) { throw ValidationError(problem) }
+    if let path, let problem = USBPath.problem(path) { throw ValidationError("-p/--path: " + problem) }
+    if let serial, let problem = serialNumberProblem(serial) { throw ValidationError("-S/--serial: " + problem) }
   }
 
   /// The chip behind `device`, narrowed by `--family`.

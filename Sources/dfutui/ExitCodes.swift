@@ -13,9 +13,11 @@ enum Exit {
   static let outputFailed: Int32 = 74
   static let interrupted: Int32 = 130
 
-  /// Prints `message` to stderr prefixed with "dfutui: error:" and returns the exit to throw.
+  /// Prints `message` to stderr prefixed with "dfutui: error:" (and, with `--json`, the error
+  /// object on stdout) and returns the exit to throw.
   static func fail(_ message: String, code: Int32) -> ExitCode {
     Console.error("error: " + message)
+    JSONOutput.fail(code: code, message: message)
     return ExitCode(code)
   }
 

@@ -12,8 +12,12 @@ enum FirmwareFiles {
   }
 
   static func readBytes(_ path: String) throws(ExitCode) -> [UInt8] {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw Exit.fail("cannot read \(path): \(FileErrorText.errnoText(EISDIR))", code: Exit.inputRejected)
+    }
     do { return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-      throw Exit.fail("cannot read \(path): \(error.localizedDescription)", code: Exit.inputRejected)
+      throw Exit.fail("cannot read \(path): \(FileErrorText.describe(error))", code: Exit.inputRejected)
     }
   }
 
@@ -28,15 +32,69 @@ enum FirmwareFiles {
     }
   }
 
-  /// Writes `bytes` to `path` (atomically for regular files; devices and pipes in place); exit 74 on failure.
+  /// Writes `bytes` to `path` (atomically for regular files; devices and pipes in place; `-` is
+  /// stdout); exit 74 on failure.
   static func write(_ bytes: [UInt8], to path: String) throws(ExitCode) {
+    if path == stdoutPath {
+      FileHandle.standardOutput.write(Data(bytes))
+      return
+    }
     do {
       var isDirectory: ObjCBool = false
       let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
       let regular = !exists || ((try? FileManager.default.attributesOfItem(atPath: path)[.type]) as? FileAttributeType) == .typeRegular
       try Data(bytes).write(to: URL(fileURLWithPath: path), options: regular ? .atomic : [])
     } catch {
-      throw Exit.fail("cannot write \(path): \(error.localizedDescription)", code: Exit.outputFailed)
+      throw Exit.fail("cannot write \(path): \(FileErrorText.describe(error))", code: Exit.outputFailed)
+    }
+  }
+
+  /// Why `--sim-state DIR` cannot be a state directory (a file, or under one), or nil.
+  static func stateDirectoryProblem(_ path: String) -> String? {
+    var prefix = URL(fileURLWithPath: path)
+    while prefix.path != "/" {
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: prefix.path, isDirectory: &isDirectory) {
+        return isDirectory.boolValue ? nil : "--sim-state \(path): \(prefix.path) is a file, not a directory"
+      }
+      prefix.deleteLastPathComponent()
+    }
+    return nil
+  }
+
+  /// The output path that means standard output.
+  static let stdoutPath = "-"
+
+  /// Checks an output path before any device is touched: its directory exists and is writable,
+  /// it is not a directory, and an existing regular file is only replaced with `force`
+  /// (dfu-util refuses an existing upload file too). Pipes, devices and `-` are fine.
+  /// `force == nil` means replacing is allowed (`convert`); `forDevice` adds "Nothing was sent".
+  static func checkOutput(_ path: String, force: Bool?, forDevice: Bool = true) throws(ExitCode) {
+    if path == stdoutPath { return }
+    let nothingSent = forDevice ? ". Nothing was sent to the device" : ""
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+      if isDirectory.boolValue {
+        throw Exit.fail("cannot write \(path): it is a directory; give a file name\(nothingSent)",
+                        code: Exit.outputFailed)
+      }
+      let type = (try? FileManager.default.attributesOfItem(atPath: path)[.type]) as? FileAttributeType
+      guard type == .typeRegular else { return }
+      guard force ?? true else {
+        throw Exit.fail("\(path) already exists; choose another name, or add --force to replace it\(nothingSent)",
+                        code: Exit.inputRejected)
+      }
+    }
+    let url = URL(fileURLWithPath: path)
+    let directory = url.deletingLastPathComponent().path
+    var dirIsDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &dirIsDirectory), dirIsDirectory.boolValue else {
+      throw Exit.fail("cannot write \(path): the directory \(directory) does not exist\(nothingSent)",
+                      code: Exit.outputFailed)
+    }
+    guard access(directory, W_OK) == 0 else {
+      throw Exit.fail("cannot write \(path): \(FileErrorText.errnoText(errno)) for the directory \(directory)\(nothingSent)",
+                      code: Exit.outputFailed)
     }
   }
 

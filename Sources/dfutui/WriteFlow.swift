@@ -18,6 +18,7 @@ struct WriteFlow {
     let loaded = try FirmwareFiles.load(file, format: format, rawAddress: address, printNotices: false)
     let context = try DeviceContext(device)
     let info = try context.selectDevice()
+    JSONOutput.device = info
     let alt = try device.alternate(on: info)
     _ = try context.memoryMap(of: info, alternate: alt)  // its errors carry the CLI's exit codes
     let identity = try device.identify(info)
@@ -48,10 +49,12 @@ struct WriteFlow {
     progress.finishLine()
     FlashPlanDescription.print(report.flash, plan: job.plan)
     try context.saveSimulatorState()
+    var left: LeaveReport?
     switch report.leave {
-    case .success(let leave): JobOutput.print(leave, chip: job.plan.chip)
+    case .success(let leave): JobOutput.print(leave, chip: job.plan.chip); left = leave
     case .failure(let error): throw Exit.fail(error)
     case nil: break
     }
+    JSONOutput.succeed(WriteJSON(file: file, plan: job.plan, report: report.flash, leave: left))
   }
 }

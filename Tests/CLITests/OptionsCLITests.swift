@@ -17,7 +17,7 @@ import Testing
     #expect(r.stdout.contains("BOOT0=1 → system memory (ROM bootloader, DFU)"))
     let j = try CLI.run(["options", "show", "--json"] + sim(profile, dir))
     let json = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any]
-    #expect(json?["readProtection"] as? Int == 0)
+    #expect((json?["result"] as? [String: Any])?["readProtection"] as? Int == 0)
   }
 
   @Test func setNeedsYesThenWritesVerifies() throws {

@@ -11,6 +11,10 @@
 /// - a STALLed GETSTATUS during an L4 erase: retried after the last poll
 ///   timeout (dfu-util ticket 40);
 /// - dfuERROR/errFIRMWARE on the first GETSTATUS: CLRSTATUS and go on;
+/// - a STALLed request that no real error status explains (the ROM reports
+///   errSTALLEDPKT, or nothing): CLRSTATUS, GETSTATUS to dfuIDLE, and the step
+///   is sent once more (AN3156 §4 note: CLRSTATUS leaves dfuERROR for dfuIDLE;
+///   the ROM keeps its address pointer, so a block resent lands where it should);
 /// - a device that disappears after leave, option-byte write or unprotect: success.
 public struct DFUOperation: Sendable {
   /// A short name for messages ("write", "erase").
@@ -48,6 +52,8 @@ public struct DFUOperation: Sendable {
   private var largestReportedPoll: Duration = .zero
   private var busyPolls = 0
   private var terminal: DFUAction?
+  /// Whether the current step was already resent after a STALL (once per step).
+  private var stallRetried = false
 
   /// What the result of the transfer in flight means.
   private enum Expectation: Sendable {
@@ -58,6 +64,7 @@ public struct DFUOperation: Sendable {
     case leaveSent, leaveStatus
     case errorQuery(TransportError)
     case cleanupClear(DfuSeError)
+    case stallClear(DfuSeError), stallIdle(DfuSeError)
   }
 
   public init(name: String, pollPolicy: PollPolicy = .literal, steps: [PlannedStep]) {
@@ -102,7 +109,8 @@ public struct DFUOperation: Sendable {
     case .enterIdle: return "\(name): entering dfuIDLE"
     case .command(let c): return "\(name): \(c)"
     case .download(let block, let data):
-      return "\(name): DNLOAD block \(block) (\(data.count) B)"
+      let at = downloadAddress.map { " at \(hex32($0))" } ?? ""
+      return "\(name): DNLOAD block \(block) (\(data.count) B\(at))"
     case .downloadExpectingReset(let block, let data):
       return "\(name): DNLOAD block \(block) (\(data.count) B)"
     case .readUnprotect: return "\(name): READ_UNPROTECT"
@@ -110,6 +118,19 @@ public struct DFUOperation: Sendable {
     case .abort: return "\(name): ABORT"
     case .leave: return "\(name): leave"
     }
+  }
+
+  /// Where the current write DNLOAD lands: the last SET_ADDRESS plus the blocks since.
+  private var downloadAddress: UInt32? {
+    var offset: UInt64 = 0
+    for i in stride(from: index - 1, through: 0, by: -1) {
+      switch steps[i].step {
+      case .download(_, let data): offset += UInt64(data.count)
+      case .command(.setAddress(let a)): return UInt32(truncatingIfNeeded: UInt64(a) + offset)
+      default: return nil
+      }
+    }
+    return nil
   }
 
   private mutating func startStep() {
@@ -172,6 +193,7 @@ public struct DFUOperation: Sendable {
     default: break
     }
     index += 1
+    stallRetried = false
     if let outcome { queue.append((.finished(outcome), nil)) }
   }
 
@@ -197,10 +219,24 @@ public struct DFUOperation: Sendable {
     case .cleanupClear(let error):
       queue.append((.failed(error), nil))
     case .errorQuery(let original):
-      if case .received(let bytes) = result, let status = try? StatusResponse(parsing: bytes), status.state == .dfuError {
+      let status: StatusResponse? = if case .received(let bytes) = result { try? StatusResponse(parsing: bytes) } else { nil }
+      if let status, status.state == .dfuError, status.status != .errStalledPacket {
         fail(.deviceStatus(status.status, state: status.state, during: stepLabel), clearDevice: true)
+      } else if original == .stall && !stallRetried {
+        stallRetried = true
+        send(DFUControl(.clearStatus, timeout: Self.shortTimeout), .stallClear(.transport(original, during: stepLabel)))
       } else {
         fail(.transport(original, during: stepLabel))
+      }
+    case .stallClear(let error):
+      if case .failed(let e) = result, e != .stall { return fail(.transport(e, during: stepLabel)) }
+      sendStatus(.stallIdle(error))
+    case .stallIdle(let error):
+      if case .success(let status) = parseStatus(result), status.state == .dfuIdle {
+        queue.append((.wait(Self.minimumPollInterval), nil))
+        startStep()
+      } else {
+        fail(error)
       }
     case .idleStatus, .idleClear, .idleAbort:
       handleIdle(result, expect)

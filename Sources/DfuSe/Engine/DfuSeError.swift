@@ -36,21 +36,38 @@ public enum DfuSeError: Error, Hashable, Sendable, CustomStringConvertible {
 
   public var description: String {
     switch self {
+    case .transport(.stall, let step):
+      return "the device kept stalling \(step) (USB STALL), also when retried. Check that the address "
+        + "is in the memory map (`dfutui list`) and that read protection is off (`dfutui options show`); "
+        + "then reset the board into DFU mode and rerun (`write --diff` resumes a write)"
     case .transport(let error, let step):
       return "USB error during \(step): \(error)"
     case .responseTooShort(let request, let got, let expected):
       return "\(request) reply was \(got) bytes, expected \(expected); the device is not speaking DFU correctly"
     case .deviceStatus(let status, let state, let step) where status == .errVendor:
       return "the device refused \(step): read protection is active (RDP level 1, \(status.name), state \(state)). "
-        + "Reading, writing and erasing are blocked until read protection is removed, which mass-erases the flash"
-    case .deviceStatus(let status, let state, let step) where status == .errTarget:
-      return "the device refused \(step): \(status.name), the address is not accepted by this device (state \(state)). "
-        + "Check the address against the memory map shown by `dfutui list`"
+        + "Reading, writing and erasing are blocked until read protection is removed (`dfutui unprotect --yes`), "
+        + "which mass-erases the flash"
+    case .deviceStatus(let status, let state, let step) where status == .errTarget || status == .errAddress:
+      return "the device refused \(step): \(status.name), \(status.meaning) (state \(state)). "
+        + "Check the address against the memory map shown by `dfutui list`; on a part with less flash than its "
+        + "family's largest, the ROM refuses addresses past the real end"
+    case .deviceStatus(let status, let state, let step)
+    where [.errProg, .errWrite, .errErase, .errCheckErased, .errVerify].contains(status):
+      return "the device reported \(status.name) (\(status.meaning)) during \(step) (state \(state)). Likely causes: "
+        + "the sector is write-protected (`dfutui options show` lists WRP); the flash word was already programmed "
+        + "since its last erase (ECC flash: L4, G4, H7, U5… program each word once); or the flash is worn or failing. "
+        + "Check the protection, then rerun the write (it erases the sector first); if the same sector fails again, "
+        + "the part may be failing"
+    case .deviceStatus(let status, let state, let step) where status == .errStalledPacket:
+      return "the device rejected \(step) (\(status.name), state \(state)) even after CLRSTATUS and one retry. "
+        + "The ROM may not support this request on this part; check the address and the alternate setting (`dfutui list`)"
     case .deviceStatus(let status, let state, let step):
-      return "the device reported \(status) during \(step) (state \(state))"
+      return "the device reported \(status) during \(step) (state \(state)). Reset the board into DFU mode and retry"
     case .unexpectedState(let got, let expected, let step):
       let list = expected.map(String.init(describing:)).joined(separator: " or ")
-      return "the device is in state \(got) during \(step), expected \(list)"
+      return "the device is in state \(got) during \(step), expected \(list). Reset the board into DFU mode "
+        + "(BOOT0 high, reset) and retry"
     case .notInDFUMode(let state):
       return "the device is in \(state): its application is running, not the DFU bootloader. "
         + "Enter the ROM bootloader (hold BOOT0 high and reset) and retry"

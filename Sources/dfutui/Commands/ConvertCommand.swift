@@ -7,15 +7,18 @@ struct ConvertCommand: ParsableCommand {
     commandName: "convert",
     abstract: "Convert .elf/.hex/.srec/.bin/.dfu firmware to .dfu, .hex or .bin.",
     discussion: """
-      The output format follows OUT's extension. .dfu files get every element padded with 0xFF
-      to whole flash words (8 bytes unless --family or --flash-word says otherwise), which
-      ST's DFU File Manager does not do and STM32L4 ROMs need. A raw input (a .bin, or --format raw) needs --address; other unrecognised files are refused.
+      The output format follows OUT's extension. .dfu files get every element padded with 0xFF \
+      to whole flash words (8 bytes unless --family or --flash-word says otherwise), which \
+      ST's DFU File Manager does not do and STM32L4 ROMs need. A raw input (a .bin, or --format \
+      raw) needs --address; other unrecognised files are refused. \
       No device is involved.
       """)
 
   @Argument(help: "Input firmware file (format detected from its content).") var input: String
   @Argument(help: "Output file: .dfu, .hex or .bin.") var output: String
-  @Option(help: "Address of a raw binary's first byte, e.g. 0x08000000 (required for raw data).") var address: Address?
+  @Option(parsing: .unconditional, help: "Address of a raw binary's first byte, e.g. 0x08000000 (required for raw data).",
+          transform: Address.parse)
+  var address: Address?
   @Option(help: FormatChoice.help) var format: FormatChoice = .auto
   @Option(help: "Alternate setting for the .dfu target (default 0); with a multi-target input, the target to export.")
   var alt: UInt8?
@@ -33,6 +36,7 @@ struct ConvertCommand: ParsableCommand {
   }
 
   func run() throws {
+    try FirmwareFiles.checkOutput(output, force: nil, forDevice: false)
     let loaded = try FirmwareFiles.load(input, format: format, rawAddress: address?.value)
     let bytes: [UInt8]
     var summary: String

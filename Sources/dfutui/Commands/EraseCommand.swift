@@ -7,10 +7,13 @@ struct EraseCommand: ParsableCommand {
     commandName: "erase", abstract: "Erase the sectors holding the given addresses, or the whole flash.")
 
   @OptionGroup var device: DeviceOptions
-  @Option(help: "Erase the sector holding this address (repeatable).") var address: [Address] = []
-  @Option(help: "With one --address: erase every sector overlapping this many bytes from it.") var length: ByteCount?
+  @Option(parsing: .unconditionalSingleValue, help: "Erase the sector holding this address (repeatable).",
+          transform: Address.parse) var address: [Address] = []
+  @Option(parsing: .unconditional, help: "With one --address: erase every sector overlapping this many bytes from it.",
+          transform: ByteCount.parse) var length: ByteCount?
   @Flag(help: "Erase the whole flash (needs --yes).") var mass = false
   @Flag(help: "Confirm a destructive operation (mass erase).") var yes = false
+  @Flag(help: "Print the result as JSON on standard output (README: JSON output).") var json = false
 
   func validate() throws {
     if mass && !address.isEmpty { throw ValidationError("give either --mass or --address, not both") }
@@ -19,11 +22,13 @@ struct EraseCommand: ParsableCommand {
   }
 
   func run() throws {
+    JSONOutput.begin("erase", enabled: json)
     if mass && !yes {
       throw Exit.fail("mass erase destroys everything in flash. Add --yes to confirm", code: Exit.inputRejected)
     }
     let context = try DeviceContext(device)
     let info = try context.selectDevice()
+    JSONOutput.device = info
     let alt = try device.alternate(on: info)
     let map = try context.memoryMap(of: info, alternate: alt)
     var sectors: [MemorySector] = []
@@ -60,12 +65,25 @@ struct EraseCommand: ParsableCommand {
     }
     progress.finishLine()
     try context.saveSimulatorState()
-    let elapsed = (context.clock.now - start).secondsText
+    let duration = context.clock.now - start
+    let elapsed = duration.secondsText
+    if json {
+      let ranges = mass ? map.segments.filter { $0.access.contains(.erasable) }.map { JSONRange(address: $0.start, length: $0.byteCount) }
+        : sectors.map { JSONRange(address: $0.address, length: UInt64($0.size)) }
+      return JSONOutput.succeed(EraseResult(mass: mass, erased: ranges, elapsedSeconds: duration.seconds))
+    }
     if mass {
       Console.out("Mass erase done in \(elapsed).")
     } else {
       Console.out("Erased \(sectors.count) sector\(sectors.count == 1 ? "" : "s") in \(elapsed): "
                   + sectors.map(\.description).joined(separator: ", "))
     }
+  }
+
+  /// `result` of `erase --json`: the sectors erased (with `--mass`, the erasable segments).
+  struct EraseResult: Encodable {
+    var mass: Bool
+    var erased: [JSONRange]
+    var elapsedSeconds: Double
   }
 }

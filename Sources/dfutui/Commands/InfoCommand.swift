@@ -7,16 +7,19 @@ struct InfoCommand: ParsableCommand {
     commandName: "info",
     abstract: "Show a firmware file's format, targets, segments, CRC32s, entry point and lint warnings.",
     discussion: """
-      Lint warnings (field-notes: the STM32L476 DfuSe bricking): segments that are not whole
+      Lint warnings (field-notes: the STM32L476 DfuSe bricking): segments that are not whole \
       flash words, two segments sharing one flash word, gaps. No device is involved.
       """)
 
   @Argument(help: "Firmware file (.dfu, .hex, .srec, .elf or raw .bin).") var file: String
-  @Option(help: "Address of a raw binary's first byte, e.g. 0x08000000 (required for raw data).") var address: Address?
+  @Option(parsing: .unconditional, help: "Address of a raw binary's first byte, e.g. 0x08000000 (required for raw data).",
+          transform: Address.parse) var address: Address?
   @Option(help: FormatChoice.help) var format: FormatChoice = .auto
   @OptionGroup var flashWord: FlashWordOptions
+  @Flag(help: "Print the result as JSON on standard output (README: JSON output).") var json = false
 
   func run() throws {
+    JSONOutput.begin("info", enabled: json)
     // The same rule as write and convert: raw data (a .bin, --format raw) needs --address.
     let loaded = try FirmwareFiles.load(file, format: format, rawAddress: address?.value, printNotices: false)
     var lines = ["\(file): \(loaded.format.displayName), \(loaded.targets.count) target\(loaded.targets.count == 1 ? "" : "s")"]
@@ -26,6 +29,7 @@ struct InfoCommand: ParsableCommand {
     }
     let word = flashWord.size.bytes
     var warnings: [String] = []
+    var targetsJSON: [InfoJSON.Target] = []
     for (t, target) in loaded.targets.enumerated() {
       let image = target.image
       var head = "Target \(t)"
@@ -45,10 +49,15 @@ struct InfoCommand: ParsableCommand {
                      + "reset \(hex32(vt.resetVector)) (\(verdict))")
       }
       warnings += ImageLint.warnings(image, flashWordSize: word).map { "target \(t): " + $0 }
+      targetsJSON.append(InfoJSON.Target(target, vectorTable: VectorTable(image: image)))
     }
     let notes = loaded.notices.filter { !$0.contains("element") }
     warnings += loaded.notices.filter { $0.contains("element") }
     lines += notes.map { "  note: " + $0 }
+    if json {
+      return JSONOutput.succeed(InfoJSON(file: file, loaded: loaded,
+                                         targets: targetsJSON, flashWordSize: word, warnings: warnings, notes: notes))
+    }
     if warnings.isEmpty {
       lines.append("No lint warnings (\(word)-byte flash words).")
     } else {

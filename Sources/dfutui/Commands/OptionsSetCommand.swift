@@ -20,6 +20,7 @@ struct OptionsSetCommand: ParsableCommand {
     for e in edits {
       do throws(OptionByteError) { parsed.append(try OptionEdit(parsing: e)) } catch { throw Exit.fail(error) }
     }
+    if let problem = Self.duplicateFieldProblem(parsed) { throw Exit.fail(problem, code: Exit.usage) }
     let context = try DeviceContext(device)
     let controller = try ob.controller(context)
     try OptionsWriter.run(context: context, controller: controller, boot0: ob.boot0 == 1, yes: yes,
@@ -28,6 +29,20 @@ struct OptionsSetCommand: ParsableCommand {
       for e in parsed { try after.apply(e) }
       return after
     }
+  }
+
+  /// Two edits of one field (`RDP=0xAA RDP=0xBB`): which one was meant is unclear, so refuse
+  /// before touching the device. Field names compare case-insensitively.
+  static func duplicateFieldProblem(_ edits: [OptionEdit]) -> String? {
+    var seen: [String: OptionEdit] = [:]
+    for e in edits {
+      if let first = seen[e.field.lowercased()] {
+        return "\(e.field) is given twice (\(first.field)=\(first.value) and \(e.field)=\(e.value)); "
+          + "give each field once. Nothing was sent to the device"
+      }
+      seen[e.field.lowercased()] = e
+    }
+    return nil
   }
 }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import DfuSe
-import Foundation
 
 /// `dfutui options show [--json] [--raw]`.
 struct OptionsShowCommand: ParsableCommand {
@@ -13,14 +12,20 @@ struct OptionsShowCommand: ParsableCommand {
   @Flag(help: "Also print the raw bytes.") var raw = false
 
   func run() throws {
+    JSONOutput.begin("options show", enabled: json)
     let context = try DeviceContext(device)
     let controller = try ob.controller(context)
+    JSONOutput.device = controller.device
     let bytes: OptionBytes
     do throws(OptionByteError) { bytes = try controller.read() } catch {
       try? context.saveSimulatorState()
       if case .readProtected = error {
         if json {
-          Console.out("{\"family\":\"\(controller.family)\",\"readProtection\":1,\"readable\":false}")
+          // Same shape as a readable result, so one parser handles both.
+          JSONOutput.partialResult = OptionsJSON(readProtected: controller, boot0: ob.boot0 == 1)
+          throw Exit.fail("read protection (RDP level 1) is active: the option bytes and flash cannot be read "
+                          + "over DFU. `dfutui unprotect --yes` removes it, which MASS-ERASES the whole flash",
+                          code: Exit.deviceError)
         } else {
           Console.out("Read protection: level 1 is ACTIVE. The option bytes and flash cannot be read over DFU.")
           Console.out("`dfutui unprotect --yes` removes it; that MASS-ERASES the whole flash.")
@@ -31,7 +36,7 @@ struct OptionsShowCommand: ParsableCommand {
     }
     try context.saveSimulatorState()
     if json {
-      Console.out(try Self.json(bytes, controller: controller, boot0: ob.boot0 == 1))
+      JSONOutput.succeed(OptionsJSON(bytes, controller: controller, boot0: ob.boot0 == 1))
       return
     }
     let layout = bytes.layout
@@ -48,26 +53,6 @@ struct OptionsShowCommand: ParsableCommand {
       Console.out("Raw:")
       Console.out(contentsOf: OptionBytesText.raw(bytes, zones: controller.zones))
     }
-  }
-
-  static func json(_ ob: OptionBytes, controller: OptionByteController, boot0: Bool) throws -> String {
-    let prediction = BootPrediction.predict(ob, boot0Pin: boot0)
-    let object: [String: Any] = [
-      "family": ob.family.rawValue,
-      "editable": ob.layout.writable,
-      "readProtection": ob.readProtection.rawValue,
-      "fields": ob.decoded.map { d -> [String: Any] in
-        ["name": d.field.name, "value": Int(d.value), "meaning": d.meaning, "danger": d.field.danger.rawValue,
-         "zone": d.field.zone, "offset": d.field.offset, "bits": d.field.bitsText]
-      },
-      "boot": ["boot0": boot0 ? 1 : 0, "target": prediction.target.description,
-               "bootloaderReachable": prediction.bootloaderReachable, "warnings": prediction.warnings],
-      "raw": ob.zones.enumerated().map { i, z -> [String: Any] in
-        ["address": hex32(controller.zones[i].start), "bytes": z.map { String(format: "%02X", $0) }.joined()]
-      },
-    ]
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-    return String(decoding: data, as: UTF8.self)
   }
 }
 

@@ -2,19 +2,38 @@ import ArgumentParser
 import DfuSe
 import Foundation
 
-/// `dfutui read`: upload a memory range to a file.
+/// `dfutui read`: upload a memory range to a file (or stdout).
 struct ReadCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "read", abstract: "Read a memory range from the device into a file.")
+    commandName: "read", abstract: "Read a memory range from the device into a file.",
+    discussion: """
+      The output file must not exist yet (add --force to replace it); its directory is checked before the device is \
+      touched. With -o - the bytes go to standard output as raw binary, and every message goes to standard error.
+      """)
 
   @OptionGroup var device: DeviceOptions
-  @Option(help: "Start address, e.g. 0x08000000.") var address: Address
-  @Option(help: "Number of bytes (decimal, 0x…, or with K/M).") var length: ByteCount
-  @Option(name: [.short, .customLong("output")], help: "Output file: raw binary, or Intel HEX if it ends in .hex.") var output: String
+  @Option(parsing: .unconditional, help: "Start address, e.g. 0x08000000.", transform: Address.parse) var address: Address
+  @Option(parsing: .unconditional, help: "Number of bytes (decimal, 0x…, or with K/M).", transform: ByteCount.parse)
+  var length: ByteCount
+  @Option(name: [.short, .customLong("output")],
+          help: "Output file: raw binary, or Intel HEX if it ends in .hex; - for standard output (raw binary).")
+  var output: String
+  @Flag(help: "Replace the output file if it exists.") var force = false
+  @Flag(help: "Print the result as JSON on standard output (README: JSON output).") var json = false
+
+  func validate() throws {
+    if json && output == FirmwareFiles.stdoutPath {
+      throw ValidationError("-o - writes the data to standard output, where --json would go too; choose one")
+    }
+  }
 
   func run() throws {
+    JSONOutput.begin("read", enabled: json)
+    try FirmwareFiles.checkOutput(output, force: force)
+    if output == FirmwareFiles.stdoutPath { Console.stdoutReserved = true }
     let context = try DeviceContext(device)
     let info = try context.selectDevice()
+    JSONOutput.device = info
     let alt = try device.alternate(on: info)
     let map = try context.memoryMap(of: info, alternate: alt)
     let count = UInt64(length.value)
@@ -25,6 +44,7 @@ struct ReadCommand: ParsableCommand {
     let dfu = try context.open(info, alternate: alt)
     defer { dfu.transport.close() }
     let progress = ProgressReporter(clock: context.clock)
+    let start = context.clock.now
     let data: [UInt8]
     do throws(FlashError) {
       data = try dfu.read(at: address.value, count: length.value, progress: progress.update)
@@ -33,8 +53,9 @@ struct ReadCommand: ParsableCommand {
       throw Exit.fail(error)
     }
     progress.finishLine()
+    let elapsed = context.clock.now - start
     // Atomic (write then rename) for regular files; devices and pipes are written in place.
-    let asHex = FirmwareFiles.outputKind(output) == .hex
+    let asHex = output != FirmwareFiles.stdoutPath && FirmwareFiles.outputKind(output) == .hex
     var fileBytes = data
     if asHex, let image = try? FirmwareImage(bytes: data, at: address.value,
                                              origin: ImageOrigin(file: "device", location: .offset(0))) {
@@ -42,6 +63,23 @@ struct ReadCommand: ParsableCommand {
     }
     try FirmwareFiles.write(fileBytes, to: output)
     try context.saveSimulatorState()
-    Console.out("Read \(data.count) bytes at \(hex32(address.value)) into \(output)\(asHex ? " (Intel HEX)" : "").")
+    if json {
+      JSONOutput.succeed(ReadResult(range: JSONRange(address: address.value, length: count), output: output,
+                                    format: asHex ? "hex" : "bin", crc32: CRC32.checksum(data),
+                                    elapsedSeconds: elapsed.seconds))
+      return
+    }
+    let into = output == FirmwareFiles.stdoutPath ? "standard output" : output
+    let line = "Read \(data.count) bytes at \(hex32(address.value)) into \(into)\(asHex ? " (Intel HEX)" : "")."
+    Console.out(line)
+  }
+
+  /// `result` of `read --json`.
+  struct ReadResult: Encodable {
+    var range: JSONRange
+    var output: String
+    var format: String
+    var crc32: UInt32
+    var elapsedSeconds: Double
   }
 }

@@ -20,9 +20,10 @@ struct SimulateCommand: ParsableCommand {
     abstract: "Run a libusb program (dfu-util, dfutui, your scripts) with a simulated STM32 plugged in.",
     discussion: """
       Example: dfutui simulate --profile stm32l476 -- dfu-util -l
-      The board appears on USB bus 1, port 1, to the command and its children only (through
-      umockdev; no root, no kernel module). Leave, option-byte writes and read-unprotect unplug
-      and replug it like real hardware. Needs the Debian packages umockdev, gir1.2-umockdev-1.0
+
+      The board appears on USB bus 1, port 1, to the command and its children only (through \
+      umockdev; no root, no kernel module). Leave, option-byte writes and read-unprotect unplug \
+      and replug it like real hardware. Needs the Debian packages umockdev, gir1.2-umockdev-1.0 \
       and python3-gi (`make test` installs them). The exit status is the command's.
       """)
 

@@ -7,8 +7,8 @@ struct UnprotectCommand: ParsableCommand {
     commandName: "unprotect",
     abstract: "Remove read protection (RDP 1 → 0). MASS-ERASES the flash; needs --yes.",
     discussion: """
-      Sends READ_UNPROTECT. The ROM bootloader then erases the whole flash and the RAM,
-      resets the option bytes to factory defaults and resets the chip. dfutui waits for
+      Sends READ_UNPROTECT. The ROM bootloader then erases the whole flash and the RAM, \
+      resets the option bytes to factory defaults and resets the chip. dfutui waits for \
       the board to re-enumerate, finds it again by serial number and confirms RDP level 0.
       """)
 

@@ -7,17 +7,18 @@ struct WriteCommand: ParsableCommand {
     commandName: "write",
     abstract: "Write firmware (.elf, .hex, .srec, .dfu or .bin) to flash: plan, erase, program, verify.",
     discussion: """
-      Nothing is sent to the device until the file is parsed and every byte is placed inside
-      the device's writable flash. Writes are padded to whole flash words (the STM32L476 ROM
-      corrupts unaligned writes; ECC flash programs each word once per erase), runs are
-      coalesced (one SET_ADDRESS each), the vector-table sector is erased first and written
+      Nothing is sent to the device until the file is parsed and every byte is placed inside \
+      the device's writable flash. Writes are padded to whole flash words (the STM32L476 ROM \
+      corrupts unaligned writes; ECC flash programs each word once per erase), runs are \
+      coalesced (one SET_ADDRESS each), the vector-table sector is erased first and written \
       last, and every byte is read back unless --no-verify is given.
       """)
 
   @OptionGroup var device: DeviceOptions
+  @Flag(help: "Print the result as JSON on standard output (README: JSON output).") var json = false
   @Argument(help: "The firmware file (format detected from its content).") var file: String
-  @Option(help: "Where a raw .bin's first byte goes, e.g. 0x08000000 (required for raw data; never guessed).")
-  var address: Address?
+  @Option(parsing: .unconditional, help: "Where a raw .bin's first byte goes, e.g. 0x08000000 (required for raw data; never guessed).",
+          transform: Address.parse) var address: Address?
   @Option(help: FormatChoice.help) var format: FormatChoice = .auto
   @Flag(help: "Skip the read-back verify (the result is then NOT known to be correct).") var noVerify = false
   @Flag(name: .customLong("diff"), help: "Read first; skip sectors that already hold the image (resumes an interrupted flash).")
@@ -31,6 +32,7 @@ struct WriteCommand: ParsableCommand {
   @Flag(help: "With --leave: leave even if the vector table does not look bootable.") var force = false
 
   func run() throws {
+    JSONOutput.begin("write", enabled: json)
     let options = FlashOptions(verify: !noVerify, differential: differential, preserve: preserve, backup: backup != nil,
                                allowMassErase: !noMassErase)
     if leave && noVerify && !force {
