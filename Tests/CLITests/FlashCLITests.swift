@@ -82,7 +82,7 @@ import Testing
     let dir = try TemporaryDirectory()
     let file = try dir.write("app.bin", vectors + testBytes(100))
     let backup = try dir.write("bk.hex", Array("the only copy".utf8))
-    let r = try CLI.run(["write", file, "--backup", backup] + sim("stm32f405", dir))
+    let r = try CLI.run(["write", file, "--address", "0x08000000", "--backup", backup] + sim("stm32f405", dir))
     #expect(r.status == 74, "\(r.stderr)")
     #expect(r.stderr.contains("already exists"), "\(r.stderr)")
     #expect(try dir.read("bk.hex") == Array("the only copy".utf8))
