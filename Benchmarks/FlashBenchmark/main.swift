@@ -56,7 +56,7 @@ struct Rig {
 func dfutuiFlash(_ rig: Rig, _ bytes: [UInt8], options: FlashOptions = .init()) -> (Duration, FlashReport, Duration) {
   let device = rig.device()
   let image = try! FirmwareImage(bytes: bytes, at: 0x0800_0000, origin: ImageOrigin(file: "bench", location: .offset(0)))
-  let plan = try! FlashPlan(image: image, map: device.memoryMap, chip: ChipProfile.identify(device.info))
+  let plan = try! FlashPlan(image: image, map: device.memoryMap, chip: ChipIdentity.identify(device.info).profile)
   let up0 = device.session.statistics.bytesUp
   let start = rig.clock.now
   var options = options
@@ -172,7 +172,7 @@ func hostCPU(_ logger: Logger) -> (cpu: Double, transfers: Int) {
     let device = try! DfuSeDevice(info: info, transport: try! rig.bus.open(info, alternateSetting: 0), clock: rig.clock,
                                   logger: logger)
     let firmware = try! FirmwareImage(bytes: image, at: 0x0800_0000, origin: ImageOrigin(file: "bench", location: .offset(0)))
-    let plan = try! FlashPlan(image: firmware, map: device.memoryMap, chip: ChipProfile.identify(device.info))
+    let plan = try! FlashPlan(image: firmware, map: device.memoryMap, chip: ChipIdentity.identify(device.info).profile)
     let c0 = cpuSeconds()
     _ = try! device.flash(plan)
     best = min(best, cpuSeconds() - c0)

@@ -56,9 +56,6 @@ import DfuSeSimulator
     #expect(id.profile.family == .l4 && id.profile.flashWordSize == 8 && id.profile.timing == .l4)
     #expect(id.summary.contains("ambiguous") && id.summary.contains("--family"))
     #expect(id.optionBytes == .l4DualBank)
-    // The forwarders give the same answers.
-    #expect(ChipProfile.identify(Self.l4OneMiBOneZone) == id.profile)
-    #expect(OptionByteFamily.identify(device: Self.l4OneMiBOneZone) == .l4DualBank)
   }
 
   @Test func oneMiBL4OptionBytesHaveBankBitsAndNoPossiblyReservedBootBits() throws {

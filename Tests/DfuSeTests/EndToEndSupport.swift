@@ -23,7 +23,7 @@ struct Bench {
   func plan(_ image: [UInt8], at address: UInt32 = 0x0800_0000) throws -> FlashPlan {
     let device = try open()
     let firmware = try FirmwareImage(bytes: image, at: address, origin: ImageOrigin(file: "test.bin", location: .offset(0)))
-    return try FlashPlan(image: firmware, map: device.memoryMap, chip: ChipProfile.identify(device.info))
+    return try FlashPlan(image: firmware, map: device.memoryMap, chip: ChipIdentity.profile(of: device.info))
   }
 }
 

@@ -7,7 +7,7 @@ import DfuSeSimulator
 @Suite struct FlashExecutionTests {
   func plan(_ bench: Bench, _ image: FirmwareImage) throws -> FlashPlan {
     let device = try bench.open()
-    return try FlashPlan(image: image, map: device.memoryMap, chip: ChipProfile.identify(device.info))
+    return try FlashPlan(image: image, map: device.memoryMap, chip: ChipIdentity.profile(of: device.info))
   }
 
   func image(_ parts: [(UInt32, [UInt8])], file: String = "app.hex") throws -> FirmwareImage {
@@ -144,11 +144,11 @@ import DfuSeSimulator
   }
 
   @Test func theBootCheckRefusesBadVectorTables() throws {
-    let chip = ChipProfile.identify(SimulatedSTM32(profile: .stm32f405, clock: VirtualClock()).deviceInfo!)
+    let chip = ChipIdentity.profile(of: SimulatedSTM32(profile: .stm32f405, clock: VirtualClock()).deviceInfo!)
     let map = try MemoryMap(parsing: "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg")
-    func check(_ sp: UInt32, _ rv: UInt32) -> VectorTableCheck {
+    func check(_ sp: UInt32, _ rv: UInt32) -> VectorTable {
       let bytes = [sp, rv].flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
-      return VectorTableCheck(vectorTable: bytes, at: 0x0800_0000, chip: chip, flash: map)
+      return VectorTable(vectorTable: bytes, at: 0x0800_0000, chip: chip, flash: map)
     }
     #expect(check(0x2002_0000, 0x0800_01C1).isBootable)
     #expect(!check(0xFFFF_FFFF, 0xFFFF_FFFF).isBootable)

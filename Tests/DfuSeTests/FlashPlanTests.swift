@@ -4,8 +4,8 @@ import DfuSeSimulator
 
 /// The flash planner: validation, padding, coalescing, bank and boot-sector cuts.
 @Suite struct FlashPlanTests {
-  let l476 = ChipProfile.identify(SimulatedSTM32(profile: .stm32l476, clock: VirtualClock()).deviceInfo!)
-  let f405 = ChipProfile.identify(SimulatedSTM32(profile: .stm32f405, clock: VirtualClock()).deviceInfo!)
+  let l476 = ChipIdentity.profile(of: SimulatedSTM32(profile: .stm32l476, clock: VirtualClock()).deviceInfo!)
+  let f405 = ChipIdentity.profile(of: SimulatedSTM32(profile: .stm32f405, clock: VirtualClock()).deviceInfo!)
   let l476Map = try! MemoryMap(parsing: "@Internal Flash  /0x08000000/0512*0002Kg")
   let f405Map = try! MemoryMap(parsing: "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg")
 
@@ -87,30 +87,30 @@ import DfuSeSimulator
   }
 
   @Test func simulatedBoardsAreIdentifiedWithTheirErrata() {
-    let f4 = ChipProfile.identify(SimulatedSTM32(profile: .stm32f405, clock: VirtualClock()).deviceInfo!)
+    let f4 = ChipIdentity.profile(of: SimulatedSTM32(profile: .stm32f405, clock: VirtualClock()).deviceInfo!)
     #expect(f4.family == .f2f4 && !f4.family.hasECC)
     #expect(f4.errata.contains(.f4MassEraseTimeout))
     #expect(f4.bootloaderVersion == "V2.2")
     #expect(f4.pollPolicy.pollEarly)
-    let l4 = ChipProfile.identify(SimulatedSTM32(profile: .stm32l476, clock: VirtualClock()).deviceInfo!)
+    let l4 = ChipIdentity.profile(of: SimulatedSTM32(profile: .stm32l476, clock: VirtualClock()).deviceInfo!)
     #expect(l4.family == .l4 && l4.family.hasECC)
     #expect(l4.errata.first == .l476UnalignedWrite)
     #expect(l4.bankBoundaries == [0x0808_0000])
   }
 
   @Test func familiesFromRealROMStrings() {
-    let g474 = ChipProfile.identify(device(["@Internal Flash   /0x08000000/256*02Kg",
+    let g474 = ChipIdentity.profile(of: device(["@Internal Flash   /0x08000000/256*02Kg",
                                             "@Option Bytes   /0x1FFF7800/01*048 e/0x1FFFF800/01*048 e"], bcd: 0x0200))
     #expect(g474.family == .g0g4 && g474.transferSize(descriptor: 2048) == 1024)
-    let h743 = ChipProfile.identify(device(["@Internal Flash   /0x08000000/16*128Kg", "@Option Bytes   /0x5200201C/01*128 e"], bcd: 0x0200))
+    let h743 = ChipIdentity.profile(of: device(["@Internal Flash   /0x08000000/16*128Kg", "@Option Bytes   /0x5200201C/01*128 e"], bcd: 0x0200))
     #expect(h743.family == .h7 && h743.flashWordSize == 32)
-    let h7a3 = ChipProfile.identify(device(["@Internal Flash   /0x08000000/256*08Kg", "@Option Bytes   /0x5200201C/01*297 e"], bcd: 0x0200))
+    let h7a3 = ChipIdentity.profile(of: device(["@Internal Flash   /0x08000000/256*08Kg", "@Option Bytes   /0x5200201C/01*297 e"], bcd: 0x0200))
     #expect(h7a3.flashWordSize == 16)
-    let l072 = ChipProfile.identify(device(["@Internal Flash  /0x08000000/1536*128g", "@Option Bytes  /0x1FF80000/01*032 e"]))
+    let l072 = ChipIdentity.profile(of: device(["@Internal Flash  /0x08000000/1536*128g", "@Option Bytes  /0x1FF80000/01*032 e"]))
     #expect(l072.family == .l0l1 && l072.family.erasedByte == 0x00 && l072.transferSize(descriptor: 2048) == 128)
-    let f303 = ChipProfile.identify(device(["@Internal Flash  /0x08000000/128*0002Kg", "@Option Bytes  /0x1FFFF800/01*016 e"]))
+    let f303 = ChipIdentity.profile(of: device(["@Internal Flash  /0x08000000/128*0002Kg", "@Option Bytes  /0x1FFFF800/01*016 e"]))
     #expect(f303.family == .f0f1f3)
-    let unknown = ChipProfile.identify(device(["@Flash /0x00000000/16*1Kg"]))
+    let unknown = ChipIdentity.profile(of: device(["@Flash /0x00000000/16*1Kg"]))
     #expect(unknown.family == .unknown && unknown.family.hasECC && unknown.flashWordSize == 8)
     #expect(unknown.pollPolicy == .literal)
   }

@@ -119,7 +119,7 @@ import Testing
   @Test func identifiesFamiliesFromAltStrings() throws {
     func id(_ ob: String, flash: String? = nil, release: UInt16 = 0x2200) -> OptionByteFamily? {
       let alts = [flash, ob].compactMap { $0 }.enumerated().map { DFUAlternateSetting(number: UInt8($0), name: $1) }
-      return OptionByteFamily.identify(device: DFUDeviceInfo(
+      return ChipIdentity.optionBytes(of: DFUDeviceInfo(
         vendorID: 0x0483, productID: 0xDF11, deviceRelease: release, manufacturer: nil, product: nil, serialNumber: nil,
         busNumber: 1, portNumbers: [1], deviceAddress: 1, interfaceNumber: 0, interfaceProtocol: 2,
         alternateSettings: alts, functionalDescriptor: nil))

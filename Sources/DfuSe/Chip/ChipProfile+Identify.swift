@@ -1,8 +1,5 @@
 /// Chip identification from enumeration data only.
 extension ChipProfile {
-  /// The flash profile of ``ChipIdentity/identify(_:)``; kept for callers on other branches.
-  public static func identify(_ device: DFUDeviceInfo) -> ChipProfile { ChipIdentity.identify(device).profile }
-
   /// "V2.2" from bcdDevice 0x2200; nil for Cube-era 0x0200 and odd values.
   static func bootloaderVersion(_ bcd: UInt16) -> String? {
     guard bcd >= 0x1000 else { return nil }

@@ -74,8 +74,6 @@ public struct VectorTable: Hashable, Sendable {
   }
 }
 
-/// The old name of the boot check's result; kept for callers on other branches.
-public typealias VectorTableCheck = VectorTable
 
 extension DfuSeDevice {
   /// Reads the vector table at `address` and checks it against `chip`'s RAM regions.

@@ -21,7 +21,7 @@ public final class OptionByteController {
   /// simulated F405 needs ~8 s after an unprotect (mass erase).
   public var resetTimeout: Duration = .seconds(90)
 
-  /// - Parameter family: overrides identification (``OptionByteFamily/identify(device:)``).
+  /// - Parameter family: overrides identification (``ChipIdentity/identify(_:)``).
   /// - Throws: ``OptionByteError/unknownFamily(_:)`` when the family cannot be
   ///   told; ``OptionByteError/zoneMismatch(family:device:)`` when the alt's
   ///   zones are not the family's.
@@ -38,7 +38,7 @@ public final class OptionByteController {
     guard let (number, map) = found else {
       throw .unknownFamily("a device without an \"Option Bytes\" alternate setting")
     }
-    guard let family = family ?? OptionByteFamily.identify(device: device) else {
+    guard let family = family ?? ChipIdentity.identify(device).optionBytes else {
       throw .unknownFamily("the device with option bytes at " + map.segments.map { hex32($0.start) }.joined(separator: ", "))
     }
     let expected = family.layout.zones

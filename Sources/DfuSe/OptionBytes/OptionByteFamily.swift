@@ -61,9 +61,6 @@ public enum OptionByteFamily: String, Hashable, Sendable, CaseIterable, CustomSt
     self = family
   }
 
-  /// The option-byte family of ``ChipIdentity/identify(_:)``; kept for callers on other branches.
-  public static func identify(device: DFUDeviceInfo) -> OptionByteFamily? { ChipIdentity.identify(device).optionBytes }
-
   /// The catalogue that is safe for every candidate's family: the family when
   /// all agree; for L4 parts that may differ, the merged entry whose
   /// possibly-reserved bits are read-only; nil otherwise (ask for `--family`).
