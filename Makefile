@@ -7,12 +7,12 @@ PREFIX       ?= /usr/local
 DESTDIR      ?=
 UDEV_DIR     ?= /etc/udev/rules.d
 DEB_PACKAGES := libusb-1.0-0-dev libncursesw5-dev pkg-config
-# Only for `make test`: the ARM toolchain builds the firmware-file fixtures, dfu-util's
+# Only for `make test`: python3-pyte reads the TUI's screen in its pty test; the ARM toolchain builds the firmware-file fixtures, dfu-util's
 # dfu-suffix cross-checks the .dfu files dfutui writes. umockdev + PyGObject plug the
 # simulated board in as a USB device (`dfutui simulate`) so the libusb transport and
 # dfu-util 0.11 itself run against it.
 TEST_DEB_PACKAGES := gcc-arm-none-eabi binutils-arm-none-eabi dfu-util \
-                     umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi
+                     umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi python3-pyte
 
 .PHONY: all deps build release demo test install uninstall clean bench
 

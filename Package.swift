@@ -16,7 +16,8 @@ let package = Package(
     .library(name: "DfuSe", targets: ["DfuSe"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     .systemLibrary(
@@ -26,17 +27,26 @@ let package = Package(
       name: "CNcurses", pkgConfig: "ncursesw",
       providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]),
     .target(name: "DfuSe", dependencies: ["CLibUSB"], swiftSettings: strictness),
-    .target(name: "TUI", dependencies: ["DfuSe", "CNcurses"], swiftSettings: strictness),
+    .target(
+      name: "TUI",
+      dependencies: ["DfuSe", "CNcurses", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strictness),
     .executableTarget(
       name: "dfutui",
       dependencies: [
         "DfuSe", "TUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictness),
     .testTarget(name: "DfuSeTests", dependencies: ["DfuSe"], swiftSettings: strictness),
     .testTarget(name: "CLITests", dependencies: ["dfutui"], swiftSettings: strictness),
+    .testTarget(
+      name: "TUITests", dependencies: ["TUI", "DfuSe", .product(name: "Logging", package: "swift-log")], exclude: ["Golden", "Scripts"], swiftSettings: strictness),
     .executableTarget(name: "ParseBenchmark", dependencies: ["DfuSe"], path: "Benchmarks/ParseBenchmark"),
+    .executableTarget(
+      name: "TUIBenchmark", dependencies: ["DfuSe", "TUI", .product(name: "Logging", package: "swift-log")],
+      path: "Benchmarks/TUIBenchmark", swiftSettings: strictness),
     .executableTarget(
       name: "FlashBenchmark", dependencies: ["DfuSe"], path: "Benchmarks/FlashBenchmark", swiftSettings: strictness),
   ],

@@ -19,7 +19,8 @@ struct Dfutui: ParsableCommand {
       the device's memory, missing confirmation); 74 the output file could not be written;
       130 interrupted by Ctrl-C between two USB transfers (rerun with --diff to finish).
       """,
-    subcommands: [ListCommand.self, ReadCommand.self, WriteCommand.self, RestoreCommand.self, EraseCommand.self, LeaveCommand.self, SimulateCommand.self,
-                  ConvertCommand.self, InfoCommand.self, OptionsCommand.self, UnprotectCommand.self]
+    subcommands: [TUICommand.self, ListCommand.self, ReadCommand.self, WriteCommand.self, RestoreCommand.self, EraseCommand.self, LeaveCommand.self, SimulateCommand.self,
+                  ConvertCommand.self, InfoCommand.self, OptionsCommand.self, UnprotectCommand.self],
+    defaultSubcommand: TUICommand.self
   )
 }
