@@ -14,7 +14,7 @@ DEB_PACKAGES := libusb-1.0-0-dev libncursesw5-dev pkg-config
 TEST_DEB_PACKAGES := gcc-arm-none-eabi binutils-arm-none-eabi dfu-util \
                      umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi python3-pyte
 
-.PHONY: all deps build release demo test install uninstall clean bench
+.PHONY: all deps build release demo demo-cli test install uninstall clean bench
 
 all: build
 
@@ -28,8 +28,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## demo: build and run a scripted session on the built-in simulated STM32F405.
+## demo: the TUI on the simulated STM32L476 with a demo firmware ready to flash
+## (the scripted CLI session when not on a terminal; `make demo-cli` runs that one).
 demo: build
+	@sh scripts/demo-tui.sh "$$($(SWIFT) build --show-bin-path)/dfutui"
+
+demo-cli: build
 	@sh scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/dfutui"
 
 ## test: the whole test suite (unit, simulator end-to-end, CLI binary).

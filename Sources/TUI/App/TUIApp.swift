@@ -40,8 +40,8 @@ public final class TUIApp {
     defer { terminal.restore() }
     receiveTerminalSignals(true)
     service.start(post: post)
-    perform(initialEffects)
     handle(.tick(Date().timeIntervalSince1970))
+    perform(initialEffects)
     draw()
     while exitCode == nil {
       step()

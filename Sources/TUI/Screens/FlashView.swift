@@ -4,7 +4,8 @@ public import DfuSe
 /// the directory browser, the live per-phase progress, or the result.
 public enum FlashView {
   public static func render(_ state: AppState, _ area: Rect, _ buffer: inout ScreenBuffer) {
-    let top = topLines(state, width: area.width - 4, buffer.glyphs)
+    let plan = state.plan  // planned once per frame: it pads the whole image
+    let top = topLines(state, plan, width: area.width - 4, buffer.glyphs)
     let parts = area.rows([min(top.count + 2, area.height / 2 + 2), 0])
     let fileTitle = state.flash.file.map { f in
       "\(f.name) · \(f.format) · \(formatByteCount(UInt64(f.image.byteCount))) · CRC32 0x\(hex8(f.crc32))"
@@ -13,7 +14,7 @@ public enum FlashView {
     block.render(parts[0], &buffer)
     Paragraph(top).render(block.inner(parts[0]).inset(dx: 1, dy: 0), &buffer)
     if let job = state.job, job.kind == .flash {
-      renderProgress(state, job, parts[1], &buffer)
+      renderProgress(state, plan, job, parts[1], &buffer)
     } else {
       var rest = parts[1]
       if let result = state.flash.result {
@@ -30,7 +31,7 @@ public enum FlashView {
     }
   }
 
-  static func topLines(_ state: AppState, width: Int, _ g: Glyphs) -> [Line] {
+  static func topLines(_ state: AppState, _ plan: Result<FlashPlan, PlanProblem>, width: Int, _ g: Glyphs) -> [Line] {
     let f = state.flash
     var lines: [Line] = []
     let cursor = f.focus == .pathField ? Line(f.pathField + "_", .reverse) : Line(f.pathField.isEmpty ? "(/ to type a path)" : f.pathField, .dim)
@@ -40,7 +41,7 @@ public enum FlashView {
       let segs = file.image.segments.map { "\(hex32($0.address))+\(formatByteCount(UInt64($0.bytes.count)))" }
       lines.append(Line("\(file.image.segments.count) segment(s): " + segs.prefix(3).joined(separator: ", ") + (segs.count > 3 ? " …" : "")))
       for w in file.warnings.prefix(2) { lines.append(Line("\(g.warning) " + w, .warning)) }
-      switch state.plan {
+      switch plan {
       case .success(let plan):
         let erase = plan.sectors.count
         let text = "Plan: erase \(erase) sector(s), write \(plan.runs.count) run(s) of \(formatByteCount(UInt64(plan.programmedBytes))) "
@@ -80,13 +81,14 @@ public enum FlashView {
     return ["hex", "elf", "bin", "dfu", "srec", "s19", "ihex"].contains(ext) ? .bold : .plain
   }
 
-  static func renderProgress(_ state: AppState, _ job: JobState, _ area: Rect, _ buffer: inout ScreenBuffer) {
+  static func renderProgress(_ state: AppState, _ plan: Result<FlashPlan, PlanProblem>, _ job: JobState, _ area: Rect,
+                             _ buffer: inout ScreenBuffer) {
     let block = Block(title: Line(job.cancelling ? "Flashing — cancelling between two transfers…" : "Flashing", job.cancelling ? .warning : .accent))
     block.render(area, &buffer)
     let inner = block.inner(area).inset(dx: 1, dy: 0)
     let phases: [OperationPhase] = [.prepare, .erase, .write, .verify, .leave]
     var y = inner.y
-    let barWidth = max(10, min(40, inner.width - 50))
+    let barWidth = max(10, min(40, inner.width - 58))
     for phase in phases where y < inner.maxY {
       let label = (phase == .prepare ? "pre-read" : phase.rawValue).padded(to: 9)
       buffer.put(label, x: inner.x, y: y, style: .bold)
@@ -94,8 +96,8 @@ public enum FlashView {
         let end = p.fraction >= 1 ? p.updated : state.now > p.updated ? state.now : p.updated
         let elapsed = max(0, end - p.started)
         let rate = elapsed > 0 ? Double(p.completed) / elapsed : 0
-        var text = "\(formatByteCount(UInt64(p.completed)))/\(formatByteCount(UInt64(p.total)))"
-        if rate > 0 { text += "  \(formatByteCount(UInt64(rate)))/s" }
+        var text = "\(sizeText(p.completed))/\(sizeText(p.total))"
+        if rate > 0 { text += "  \(sizeText(Int(rate)))/s" }
         text += "  \(seconds(elapsed))"
         if p.fraction >= 1 { text += "  done" } else if rate > 0 {
           text += "  ETA \(seconds(Double(p.total - p.completed) / rate))"
@@ -107,7 +109,7 @@ public enum FlashView {
       y += 1
     }
     // Sector strip: the planned sectors as they are erased, written, verified.
-    guard y + 1 < inner.maxY, case .success(let plan) = state.plan else { return }
+    guard y + 1 < inner.maxY, case .success(let plan) = plan else { return }
     y += 1
     buffer.put("sectors", x: inner.x, y: y, style: .bold)
     let strip = Rect(x: inner.x + 10, y: y, width: inner.width - 10, height: inner.maxY - y)
@@ -149,4 +151,15 @@ public enum FlashView {
 func hex8(_ v: UInt32) -> String {
   let s = String(v, radix: 16, uppercase: true)
   return String(repeating: "0", count: max(0, 8 - s.count)) + s
+}
+
+/// `12.5 KiB`, `1.0 MiB`, `512 B`: sizes and rates on the progress bars.
+func sizeText(_ n: Int) -> String {
+  func tenths(_ v: Double) -> String {
+    let t = Int((v * 10).rounded())
+    return "\(t / 10).\(t % 10)"
+  }
+  if n >= 1 << 20 { return tenths(Double(n) / 1_048_576) + " MiB" }
+  if n >= 1 << 10 { return tenths(Double(n) / 1024) + " KiB" }
+  return "\(n) B"
 }
