@@ -59,6 +59,8 @@ uninstall:
 clean:
 	$(SWIFT) package clean
 
-## bench: flash speed, CPU and memory figures on the simulated boards (release build).
+## bench: flash speed, CPU and memory figures on the simulated boards, and the TUI's
+## frame, keypress, progress and idle-CPU figures (release build).
 bench: deps
 	$(SWIFT) run -c release FlashBenchmark
+	$(SWIFT) run -c release TUIBenchmark

@@ -1,4 +1,5 @@
 public import DfuSe
+internal import Synchronization
 
 /// The screens, in tab order (numbers 1–5 switch, Tab cycles).
 public enum ScreenID: Int, CaseIterable, Hashable, Sendable {
@@ -138,17 +139,23 @@ public struct AppState: Equatable, Sendable {
   public var tooSmall: Bool { width < 80 || height < 24 }
 
   /// The flash plan for the loaded file on the selected device, or why there is none.
+  /// Planning pads the whole image, so the last plan is kept for the next frames.
   public var plan: Result<FlashPlan, PlanProblem> {
     guard let file = flash.file else { return .failure(PlanProblem("no file loaded")) }
     guard let device = selectedDevice else { return .failure(PlanProblem("no device selected")) }
     guard let map = device.map(flash.alternate) else {
       return .failure(PlanProblem("alternate setting \(flash.alternate) has no memory map"))
     }
+    let key = PlanKey(image: file.image, map: map, chip: device.chip)
+    if let hit = lastPlan.withLock({ $0?.key == key ? $0?.plan : nil }) { return hit }
+    let plan: Result<FlashPlan, PlanProblem>
     do throws(FlashPlanError) {
-      return .success(try FlashPlan(image: file.image, map: map, chip: device.chip))
+      plan = .success(try FlashPlan(image: file.image, map: map, chip: device.chip))
     } catch {
-      return .failure(PlanProblem(error.description))
+      plan = .failure(PlanProblem(error.description))
     }
+    lastPlan.withLock { $0 = (key, plan) }
+    return plan
   }
 
   mutating func addLog(_ level: LogEntry.Level, _ text: String) {
@@ -162,3 +169,13 @@ public struct PlanProblem: Error, Equatable, Sendable {
   public let message: String
   public init(_ message: String) { self.message = message }
 }
+
+/// What a plan depends on (image equality is a buffer-identity check when unchanged).
+struct PlanKey: Equatable, Sendable {
+  let image: FirmwareImage
+  let map: MemoryMap
+  let chip: ChipProfile
+}
+
+/// The last plan made (UI thread; a lock keeps it safe anyway).
+private let lastPlan = Mutex<(key: PlanKey, plan: Result<FlashPlan, PlanProblem>)?>(nil)
