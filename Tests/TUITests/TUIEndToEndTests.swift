@@ -75,6 +75,36 @@ import Testing
     #expect(run.output.contains("verified"))
   }
 
+  /// The board as a real USB device (umockdev, `dfutui simulate -- dfutui`): the TUI runs the
+  /// libusb transport, and the option-byte write's reset and re-enumeration go over it too.
+  @Test func throughRealLibusbUnderDfutuiSimulate() throws {
+    let dir = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("app.bin").path
+    let steps = [
+      "wait:DFU devices (1)", "wait:0483:df11", "keys:4", "keys:/", "keys:\\x15\(path)\\r", "wait:Plan:",
+      "keys:f", "wait:Flash?", "keys:y", "wait:Wrote and verified",
+      "keys:3", "wait:nBOOT1",
+    ] + Array(repeating: "keys:<down>", count: 18) + [
+      "wait:nRST_STOP:", "keys:\\r", "keys:0\\r", "wait:Pending (1)", "keys:w", "wait:Write option bytes?", "keys:y",
+      "wait:Option bytes written and verified", "keys:q", "exit:0",
+    ]
+    let run = try Self.play(steps, args: ["simulate", "--profile", "stm32l476", "--sim-time", "instant", "--", Self.binary.path,
+                                          "--address", "0x08000000"], in: dir)
+    #expect(run.status == 0, "\(run.output)")
+  }
+
+  @Test func unplugMidFlashThroughRealLibusb() throws {
+    let dir = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("app.bin").path
+    let steps = ["wait:DFU devices (1)", "keys:4", "keys:/", "keys:\\x15\(path)\\r", "wait:Plan:", "keys:f", "wait:Flash?",
+                 "keys:y", "wait:unplugged", "keys:1", "wait:DFU devices (0)", "keys:q", "exit:0"]
+    let run = try Self.play(steps, args: ["simulate", "--profile", "stm32l476", "--sim-time", "instant", "--disconnect-after", "2048",
+                                          "--", Self.binary.path, "--address", "0x08000000"], in: dir)
+    #expect(run.status == 0, "\(run.output)")
+  }
+
   @Test func unplugMidFlashIsShownAndTheAppStaysUp() throws {
     let dir = try Self.workspace()
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -39,6 +39,8 @@ public final class CursesTerminal: Terminal {
   private var maxPairs = 0
   private var active = true
   private let signalRead: Int32
+  /// The terminal's foreground process group before we took it (nil when it was already ours).
+  private var previousForeground: pid_t?
 
   /// Takes over the terminal. Honors `NO_COLOR` and the terminal's colour count.
   /// - Throws: ``TerminalError`` when curses cannot drive `TERM` (e.g. `dumb`).
@@ -47,6 +49,7 @@ public final class CursesTerminal: Terminal {
     let codeset = String(cString: cnc_codeset())
     glyphs = codeset.uppercased().filter { $0 != "-" } == "UTF8" ? .unicode : .ascii
     set_escdelay(25)
+    previousForeground = Self.takeForeground()
     guard cnc_newterm() != nil else {
       throw TerminalError(description: "this terminal (TERM=\(environment["TERM"] ?? "unset")) cannot be driven by curses")
     }
@@ -82,6 +85,19 @@ public final class CursesTerminal: Terminal {
   }
 
   deinit { restore() }
+
+  /// A wrapper may start us in a background process group (Foundation's Process
+  /// does, e.g. under `dfutui simulate`); setting the terminal modes from there
+  /// stops the whole group with SIGTTOU. Take the foreground, as a shell would,
+  /// and give it back in ``restore()``.
+  private static func takeForeground() -> pid_t? {
+    let foreground = tcgetpgrp(0)
+    let ours = getpgrp()
+    guard foreground > 0, foreground != ours else { return nil }
+    let old = signal(SIGTTOU, SIG_IGN)
+    defer { signal(SIGTTOU, old) }
+    return tcsetpgrp(0, ours) == 0 ? foreground : nil
+  }
 
   private func updateSize() {
     var y: Int32 = 0, x: Int32 = 0
@@ -222,5 +238,10 @@ public final class CursesTerminal: Terminal {
     curs_set(1)
     endwin()
     for s in [SIGINT, SIGTERM, SIGHUP] { signal(s, SIG_DFL) }
+    if let previousForeground {
+      let old = signal(SIGTTOU, SIG_IGN)
+      _ = tcsetpgrp(0, previousForeground)
+      signal(SIGTTOU, old)
+    }
   }
 }
