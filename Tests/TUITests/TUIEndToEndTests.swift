@@ -37,7 +37,9 @@ import Testing
                    env: [String] = []) throws -> Run {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    p.arguments = [script.path, "--size", size, "--timeout", "30"] + env.flatMap { ["--env", $0] } + steps
+    // A UTF-8 locale unless the test asks otherwise (CI may run with none).
+    let environment = ["LANG=C.UTF-8", "LC_ALL=C.UTF-8"] + env
+    p.arguments = [script.path, "--size", size, "--timeout", "30"] + environment.flatMap { ["--env", $0] } + steps
       + ["--", binary.path] + args
     p.currentDirectoryURL = directory
     let out = Pipe()

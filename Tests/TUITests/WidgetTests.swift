@@ -141,3 +141,13 @@ import Testing
     #expect(Key.fromByte(UInt8(ascii: "j")) == .char("j"))
   }
 }
+
+@Suite struct GlyphTests {
+  @Test func asciiFallbackKeepsOneColumnPerCell() {
+    for s in ["·", "→", "×", "…", "⚠", "✓", "─", "│", "┌", "█", "░", "▶", "日"] {
+      let a = Glyphs.asciiFallback(s)
+      #expect(a.count == 1 && a.unicodeScalars.allSatisfy { $0.value < 0x80 }, "\(s) → \(a)")
+    }
+    #expect(Glyphs.asciiFallback("a") == "a")
+  }
+}

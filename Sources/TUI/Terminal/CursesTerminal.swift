@@ -114,12 +114,13 @@ public final class CursesTerminal: Terminal {
     while i < changes.count {
       // One run: consecutive cells of one row with one style.
       let first = changes[i]
-      var text = first.cell.symbol
+      let ascii = glyphs == .ascii
+      var text = ascii ? Glyphs.asciiFallback(first.cell.symbol) : first.cell.symbol
       var j = i + 1
       var nextX = first.x + max(1, first.cell.symbol.terminalWidth)
       while j < changes.count, changes[j].y == first.y, changes[j].x == nextX || changes[j].cell.symbol.isEmpty,
             changes[j].cell.style == first.cell.style {
-        text += changes[j].cell.symbol
+        text += ascii ? Glyphs.asciiFallback(changes[j].cell.symbol) : changes[j].cell.symbol
         nextX = changes[j].x + max(1, changes[j].cell.symbol.terminalWidth)
         j += 1
       }
