@@ -131,7 +131,9 @@ import Testing
   @Test func monochromeAsciiAndNoColorStillRead() throws {
     let dir = try Self.workspace()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let steps = ["wait:DFU devices", "dump:plain", "keys:q", "exit:0"]
+    // Ctrl-Z: endwin, SIGTSTP (ignored here: the pty's session is an orphaned process group, as
+    // POSIX says), then the terminal is taken again and fully redrawn; keys still work.
+    let steps = ["wait:DFU devices", "dump:plain", "keys:\\x1a", "sleep:0.5", "keys:2", "wait:[2 Memory]", "keys:q", "exit:0"]
     let run = try Self.play(steps, args: Self.sim, in: dir, size: "120x40",
                             env: ["NO_COLOR=1", "TERM=vt100", "LANG=C", "LC_ALL=C"])
     #expect(run.status == 0, "\(run.output)")
