@@ -37,8 +37,9 @@ import Testing
                    env: [String] = []) throws -> Run {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    // A UTF-8 locale unless the test asks otherwise (CI may run with none).
-    let environment = ["LANG=C.UTF-8", "LC_ALL=C.UTF-8"] + env
+    // A UTF-8 colour xterm unless the test asks otherwise (CI and test runners may set none,
+    // or NO_COLOR: an empty NO_COLOR counts as unset, no-color.org).
+    let environment = ["LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=xterm-256color", "NO_COLOR="] + env
     p.arguments = [script.path, "--size", size, "--timeout", "30"] + environment.flatMap { ["--env", $0] } + steps
       + ["--", binary.path] + args
     p.currentDirectoryURL = directory
@@ -59,7 +60,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let steps = [
       "wait:app.bin", "wait:Plan:",                         // dfutui FILE opens Flash with the plan
-      "keys:1", "wait:DFU devices (1)", "wait:0483:df11",   // the board is listed
+      "keys:1", "wait:DFU devices (1)", "wait:0483:df11", "colored:yes",  // the board is listed
       "keys:\\r", "wait:[2 Memory]", "keys:\\r", "wait:08000000 ff ff ff ff",  // Enter reads sector 0
       "keys:4", "keys:f", "wait:Flash?", "keys:y",
       "wait:Wrote and verified", "dump:flashed",
@@ -133,7 +134,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     // Ctrl-Z: endwin, SIGTSTP (ignored here: the pty's session is an orphaned process group, as
     // POSIX says), then the terminal is taken again and fully redrawn; keys still work.
-    let steps = ["wait:DFU devices", "dump:plain", "keys:\\x1a", "sleep:0.5", "keys:2", "wait:[2 Memory]", "keys:q", "exit:0"]
+    let steps = ["wait:DFU devices", "dump:plain", "colored:no", "keys:\\x1a", "sleep:0.5", "keys:2", "wait:[2 Memory]", "keys:q", "exit:0"]
     let run = try Self.play(steps, args: Self.sim, in: dir, size: "120x40",
                             env: ["NO_COLOR=1", "TERM=vt100", "LANG=C", "LC_ALL=C"])
     #expect(run.status == 0, "\(run.output)")

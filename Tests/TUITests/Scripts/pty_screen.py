@@ -11,6 +11,7 @@ Steps (one argument each):
   resize:WxH       change the window size (SIGWINCH)
   dump:LABEL       print the screen under ==== LABEL ====
   exit:CODE        wait for the process to exit with CODE
+  colored:yes|no   some cell has a colour / no cell has one
 Exits 0 when every step passed, 1 with the screen printed otherwise.
 """
 import os, pty, select, signal, struct, fcntl, termios, time, sys
@@ -144,6 +145,12 @@ def main():
             pump(0.2)
             print(f"==== {arg} ====")
             print(text())
+        elif kind == "colored":
+            pump(0.2)
+            n = sum(1 for row in screen.buffer.values() for c in row.values()
+                    if c.fg != "default" or c.bg != "default")
+            if (n > 0) != (arg == "yes"):
+                fail(f"{step}: {n} coloured cells")
         elif kind == "exit":
             end = time.time() + timeout
             while status[0] is None and time.time() < end:
