@@ -7,14 +7,14 @@ PREFIX       ?= /usr/local
 DESTDIR      ?=
 UDEV_DIR     ?= /etc/udev/rules.d
 DEB_PACKAGES := libusb-1.0-0-dev libncursesw5-dev pkg-config
-# Only for `make test`: the ARM toolchain builds the firmware-file fixtures, dfu-util's
+# Only for `make test`: python3-pyte reads the TUI's screen in its pty test; the ARM toolchain builds the firmware-file fixtures, dfu-util's
 # dfu-suffix cross-checks the .dfu files dfutui writes. umockdev + PyGObject plug the
 # simulated board in as a USB device (`dfutui simulate`) so the libusb transport and
 # dfu-util 0.11 itself run against it.
 TEST_DEB_PACKAGES := gcc-arm-none-eabi binutils-arm-none-eabi dfu-util \
-                     umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi
+                     umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi python3-pyte
 
-.PHONY: all deps build release demo test install install-files uninstall clean bench
+.PHONY: all deps build release demo demo-cli test install install-files uninstall clean bench
 
 all: build
 
@@ -28,8 +28,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-## demo: build and run a scripted session on the built-in simulated STM32F405.
+## demo: the TUI on the simulated STM32L476 with a demo firmware ready to flash
+## (the scripted CLI session when not on a terminal; `make demo-cli` runs that one).
 demo: build
+	@sh scripts/demo-tui.sh "$$($(SWIFT) build --show-bin-path)/dfutui"
+
+demo-cli: build
 	@sh scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/dfutui"
 
 ## test: the whole test suite (unit, simulator end-to-end, CLI binary).
@@ -77,8 +81,10 @@ clean:
 	$(SWIFT) package clean
 
 ## bench: flash speed against dfu-util 0.11 itself (through `dfutui simulate`, real time, a few
-## minutes), CPU and memory figures on the simulated boards, parse times of pathological files.
+## minutes), CPU and memory figures on the simulated boards, parse times of pathological files,
+## and the TUI's frame, keypress, progress and idle-CPU figures (release build).
 bench: deps
 	$(SWIFT) build -c release
 	$(SWIFT) run -c release FlashBenchmark
 	$(SWIFT) run -c release ParseBenchmark --pathological
+	$(SWIFT) run -c release TUIBenchmark

@@ -33,7 +33,10 @@ let package = Package(
     /// Simulated STM32 ROM bootloaders (test doubles, as swift-nio's NIOEmbedded): a separate
     /// module so that `DfuSe` cannot depend on them.
     .target(name: "DfuSeSimulator", dependencies: ["DfuSe"], swiftSettings: strictness),
-    .target(name: "TUI", dependencies: ["DfuSe", "CNcurses"], swiftSettings: strictness),
+    .target(
+      name: "TUI",
+      dependencies: ["DfuSe", "CNcurses", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strictness),
     .executableTarget(
       name: "dfutui",
       dependencies: [
@@ -46,11 +49,16 @@ let package = Package(
       name: "DfuSeTests", dependencies: ["DfuSe", "DfuSeSimulator", .product(name: "Logging", package: "swift-log")],
       swiftSettings: strictness),
     .testTarget(name: "CLITests", dependencies: ["dfutui"], swiftSettings: strictness),
+    .testTarget(
+      name: "TUITests", dependencies: ["TUI", "DfuSe", "DfuSeSimulator", .product(name: "Logging", package: "swift-log")], exclude: ["Golden", "Scripts"], swiftSettings: strictness),
     .executableTarget(name: "ParseBenchmark", dependencies: ["DfuSe"], path: "Benchmarks/ParseBenchmark"),
     .executableTarget(
       name: "FlashBenchmark",
       dependencies: ["DfuSe", "DfuSeSimulator", .product(name: "Logging", package: "swift-log")],
       path: "Benchmarks/FlashBenchmark", swiftSettings: strictness),
+    .executableTarget(
+      name: "TUIBenchmark", dependencies: ["DfuSe", "DfuSeSimulator", "TUI", .product(name: "Logging", package: "swift-log")],
+      path: "Benchmarks/TUIBenchmark", swiftSettings: strictness),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -25,7 +25,9 @@ struct Dfutui: ParsableCommand {
       130 interrupted by Ctrl-C between two USB transfers (rerun with --diff)
       """,
     version: "dfutui \(DfutuiVersion.current)",
-    subcommands: [ListCommand.self, ReadCommand.self, WriteCommand.self, RestoreCommand.self, EraseCommand.self, LeaveCommand.self, SimulateCommand.self,
-                  ConvertCommand.self, InfoCommand.self, OptionsCommand.self, UnprotectCommand.self]
+    subcommands: [TUICommand.self, ListCommand.self, ReadCommand.self, WriteCommand.self, RestoreCommand.self,
+                  EraseCommand.self, LeaveCommand.self, SimulateCommand.self, ConvertCommand.self, InfoCommand.self,
+                  OptionsCommand.self, UnprotectCommand.self],
+    defaultSubcommand: TUICommand.self
   )
 }

@@ -1,0 +1,165 @@
+public import DfuSe
+
+/// 4 Flash: the file (path field, info, lint), the plan, the toggles; then
+/// the directory browser, the live per-phase progress, or the result.
+public enum FlashView {
+  public static func render(_ state: AppState, _ area: Rect, _ buffer: inout ScreenBuffer) {
+    let plan = state.plan  // planned once per frame: it pads the whole image
+    let top = topLines(state, plan, width: area.width - 4, buffer.glyphs)
+    let parts = area.rows([min(top.count + 2, area.height / 2 + 2), 0])
+    let fileTitle = state.flash.file.map { f in
+      "\(f.name) · \(f.format) · \(formatByteCount(UInt64(f.image.byteCount))) · CRC32 0x\(hex8(f.crc32))"
+    } ?? "No file loaded"
+    let block = Block(title: Line(fileTitle))
+    block.render(parts[0], &buffer)
+    Paragraph(top).render(block.inner(parts[0]).inset(dx: 1, dy: 0), &buffer)
+    if let job = state.job, job.kind == .flash {
+      renderProgress(state, plan, job, parts[1], &buffer)
+    } else {
+      var rest = parts[1]
+      if let result = state.flash.result {
+        let lines = resultLines(result, width: rest.width - 4, buffer.glyphs)
+        let (r, b) = rest.splitTop(min(lines.count + 2, rest.height / 2 + 1))
+        let failed: Bool
+        if case .flashed(true, _, _, _) = result { failed = false } else { failed = true }
+        let rb = Block(title: Line("Result", failed ? .danger : .ok), style: failed ? Style(fg: .red) : Style(fg: .green))
+        rb.render(r, &buffer)
+        Paragraph(lines).render(rb.inner(r).inset(dx: 1, dy: 0), &buffer)
+        rest = b
+      }
+      renderBrowser(state, rest, &buffer)
+    }
+  }
+
+  static func topLines(_ state: AppState, _ plan: Result<FlashPlan, PlanProblem>, width: Int, _ g: Glyphs) -> [Line] {
+    let f = state.flash
+    var lines: [Line] = []
+    let cursor = f.focus == .pathField ? Line(f.pathField + "_", .reverse) : Line(f.pathField.isEmpty ? "(/ to type a path)" : f.pathField, .dim)
+    lines.append(Line("Path ", .bold) + cursor)
+    if let err = f.fileError { lines += Paragraph.wrap(err, width: max(1, width)).map { Line($0, .danger) } }
+    if let file = f.file {
+      let segs = file.image.segments.map { "\(hex32($0.address))+\(formatByteCount(UInt64($0.bytes.count)))" }
+      lines.append(Line("\(file.image.segments.count) segment(s): " + segs.prefix(3).joined(separator: ", ") + (segs.count > 3 ? " …" : "")))
+      for w in file.warnings.prefix(2) { lines.append(Line("\(g.warning) " + w, .warning)) }
+      switch plan {
+      case .success(let plan):
+        let erase = plan.sectors.count
+        let text = "Plan: erase \(erase) sector(s), write \(plan.runs.count) run(s) of \(formatByteCount(UInt64(plan.programmedBytes))) "
+          + "(\(plan.programmedBytes - plan.image.byteCount) B padding), vector-table sector last"
+        lines += Paragraph.wrap(text, width: max(1, width)).map { Line($0) }
+        if plan.bytesErasedOutsideImage > 0 && !f.options.preserve {
+          lines.append(Line("      \(formatByteCount(UInt64(plan.bytesErasedOutsideImage))) outside the image will be erased (p preserves)", .warning))
+        }
+        if !plan.errata.isEmpty { lines.append(Line("      errata: " + plan.errata.map(\.id).joined(separator: ", "), .dim)) }
+      case .failure(let p):
+        lines += Paragraph.wrap("No plan: " + p.message, width: max(1, width)).map { Line($0, .danger) }
+      }
+    }
+    func box(_ on: Bool, _ key: String, _ name: String) -> Line {
+      Line("[\(on ? "x" : " ")]", on ? .ok : .dim) + Line(key, .accent) + Line(" \(name)  ")
+    }
+    lines.append(box(f.options.verify, "v", "verify") + box(f.options.differential, "d", "diff") + box(f.options.backup, "b", "backup")
+                 + box(f.options.preserve, "p", "preserve") + box(f.leave, "e", "leave") + box(f.watch, "w", "watch"))
+    return lines
+  }
+
+  static func renderBrowser(_ state: AppState, _ area: Rect, _ buffer: inout ScreenBuffer) {
+    let block = Block(title: Line(state.flash.directory))
+    block.render(area, &buffer)
+    var rows: [[Line]] = [[Line("../", .accent), Line("")]]
+    rows += state.flash.entries.map { e in
+      [Line(e.name + (e.isDirectory ? "/" : ""), e.isDirectory ? .accent : firmwareStyle(e.name)),
+       Line(e.isDirectory ? "" : formatByteCount(UInt64(e.size)).leftPadded(to: 10), .dim)]
+    }
+    let inner = block.inner(area)
+    Table(header: [], widths: [max(10, inner.width - 16), 10], rows: rows,
+          state: state.flash.focus == .browser ? state.flash.browser : ListState(selected: -1)).render(inner, &buffer)
+  }
+
+  static func firmwareStyle(_ name: String) -> Style {
+    let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
+    return ["hex", "elf", "bin", "dfu", "srec", "s19", "ihex"].contains(ext) ? .bold : .plain
+  }
+
+  static func renderProgress(_ state: AppState, _ plan: Result<FlashPlan, PlanProblem>, _ job: JobState, _ area: Rect,
+                             _ buffer: inout ScreenBuffer) {
+    let block = Block(title: Line(job.cancelling ? "Flashing — cancelling between two transfers…" : "Flashing", job.cancelling ? .warning : .accent))
+    block.render(area, &buffer)
+    let inner = block.inner(area).inset(dx: 1, dy: 0)
+    let phases: [OperationPhase] = [.prepare, .erase, .write, .verify, .leave]
+    var y = inner.y
+    let barWidth = max(10, min(40, inner.width - 58))
+    for phase in phases where y < inner.maxY {
+      let label = (phase == .prepare ? "pre-read" : phase.rawValue).padded(to: 9)
+      buffer.put(label, x: inner.x, y: y, style: .bold)
+      if let p = job.phases.last(where: { $0.phase == phase }) {
+        let end = p.fraction >= 1 ? p.updated : state.now > p.updated ? state.now : p.updated
+        let elapsed = max(0, end - p.started)
+        let rate = elapsed > 0 ? Double(p.completed) / elapsed : 0
+        var text = "\(sizeText(p.completed))/\(sizeText(p.total))"
+        if rate > 0 { text += "  \(sizeText(Int(rate)))/s" }
+        text += "  \(seconds(elapsed))"
+        if p.fraction >= 1 { text += "  done" } else if rate > 0 {
+          text += "  ETA \(seconds(Double(p.total - p.completed) / rate))"
+        }
+        Gauge(fraction: p.fraction, label: text, barWidth: barWidth).render(Rect(x: inner.x + 10, y: y, width: inner.width - 10, height: 1), &buffer)
+      } else {
+        Gauge(fraction: 0, label: "", barWidth: barWidth).render(Rect(x: inner.x + 10, y: y, width: inner.width - 10, height: 1), &buffer)
+      }
+      y += 1
+    }
+    // Sector strip: the planned sectors as they are erased, written, verified.
+    guard y + 1 < inner.maxY, case .success(let plan) = plan else { return }
+    y += 1
+    buffer.put("sectors", x: inner.x, y: y, style: .bold)
+    let strip = Rect(x: inner.x + 10, y: y, width: inner.width - 10, height: inner.maxY - y)
+    for (i, s) in plan.sectors.enumerated() where i < strip.width * strip.height {
+      buffer[strip.x + i % strip.width, strip.y + i / strip.width] =
+        MemoryView.symbol(state.memory.marks[s.sector.address] ?? .unknown, buffer.glyphs)
+    }
+  }
+
+  static func resultLines(_ r: JobOutcome, width: Int, _ g: Glyphs) -> [Line] {
+    let w = max(1, width)
+    switch r {
+    case .flashed(let verified, let summary, _, let left):
+      var l = [Line(verified ? "\(g.check) Wrote and verified: \(summary)" : "\(g.warning) Written, NOT verified: \(summary)",
+                    verified ? .ok : .warning)]
+      if let left { l += Paragraph.wrap(left, width: w).map { Line($0) } }
+      return l
+    case .cancelled(let why):
+      return Paragraph.wrap("\(g.cross) Cancelled: \(why)", width: w).map { Line($0, .warning) }
+    case .failed(let message, let hint, let mismatches):
+      var l = Paragraph.wrap("\(g.cross) \(message)", width: w).map { Line($0, .danger) }
+      if !mismatches.isEmpty {
+        l.append(Line("Read-back differs at: " + mismatches.prefix(6).map { "\(hex32($0.lowerBound))–\(hex32($0.upperBound))" }.joined(separator: ", ")
+                      + (mismatches.count > 6 ? " (+\(mismatches.count - 6) more)" : ""), .danger))
+      }
+      l += Paragraph.wrap(hint, width: w).map { Line($0) }
+      return l
+    default:
+      return []
+    }
+  }
+
+  static func seconds(_ s: Double) -> String {
+    if s < 10 { return String(Int(s * 10) / 10) + "." + String(Int(s * 10) % 10) + " s" }
+    return "\(Int(s)) s"
+  }
+}
+
+func hex8(_ v: UInt32) -> String {
+  let s = String(v, radix: 16, uppercase: true)
+  return String(repeating: "0", count: max(0, 8 - s.count)) + s
+}
+
+/// `12.5 KiB`, `1.0 MiB`, `512 B`: sizes and rates on the progress bars.
+func sizeText(_ n: Int) -> String {
+  func tenths(_ v: Double) -> String {
+    let t = Int((v * 10).rounded())
+    return "\(t / 10).\(t % 10)"
+  }
+  if n >= 1 << 20 { return tenths(Double(n) / 1_048_576) + " MiB" }
+  if n >= 1 << 10 { return tenths(Double(n) / 1024) + " KiB" }
+  return "\(n) B"
+}

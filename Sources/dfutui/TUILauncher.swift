@@ -1,0 +1,88 @@
+import ArgumentParser
+import DfuSe
+import DfuSeSimulator
+import Foundation
+import Logging
+import TUI
+
+/// `dfutui [FILE]` (the default command, also `dfutui tui`): the full-screen
+/// TUI on the same bus and device filters as the other commands.
+struct TUICommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tui",
+    abstract: "The full-screen terminal UI (the default: `dfutui` or `dfutui FILE`).",
+    discussion: "With FILE, opens the Flash screen with the file loaded and its plan shown.")
+
+  @Argument(help: "Firmware file to open on the Flash screen.") var file: String?
+  @Option(help: "Address of a raw binary's first byte, e.g. 0x08000000.") var address: Address?
+  @Option(name: .customLong("sim-disconnect-after"), help: .hidden) var disconnectAfter: Int?
+  @OptionGroup var device: DeviceOptions
+
+  func run() throws {
+    try TUILauncher.run(file: file, address: address?.value, device: device, disconnectAfter: disconnectAfter)
+  }
+}
+
+/// Starts the TUI: checks for a terminal, builds the bus, runs the app.
+enum TUILauncher {
+  static func run(file: String?, address: UInt32?, device: DeviceOptions, disconnectAfter: Int?) throws(ExitCode) {
+    guard isatty(0) == 1, isatty(1) == 1 else {
+      Console.error("error: the TUI needs a terminal on stdin and stdout (this is a pipe or a file). "
+                    + "For scripts use the commands: dfutui list, write FILE, read, erase, leave, options "
+                    + "(dfutui --help lists them)")
+      throw ExitCode(Exit.usage)
+    }
+    let context = try DeviceContext(device)
+    if let disconnectAfter, let simulated = context.bus as? SimulatedBus {
+      for board in simulated.boards { board.faults.disconnectAfterBytes = disconnectAfter }
+    }
+    let terminal: CursesTerminal
+    do throws(TerminalError) {
+      terminal = try CursesTerminal(environment: ProcessInfo.processInfo.environment)
+    } catch {
+      throw Exit.fail("\(error). Use the commands instead (dfutui --help), or set TERM (e.g. xterm-256color)",
+                      code: Exit.usage)
+    }
+    let levels = LogLevelSwitch(.info)
+    let queue = PostBox()
+    let logger = Logger(label: "dfutui") { _ in LogPaneHandler(level: levels) { queue.post($0) } }
+    let filtered = FilteredBus(context.bus, options: device)
+    let service = EngineDeviceService(bus: filtered, clock: context.clock, logger: logger)
+    let cwd = FileManager.default.currentDirectoryPath
+    var state = AppState(width: terminal.width, height: terminal.height, directory: cwd)
+    state.flash.rawAddress = address
+    if let alt = device.alt, let n = UInt8(alt) { state.flash.alternate = n }
+    var effects: [Effect] = [.listDirectory(cwd)]
+    if let file {
+      let path = file.hasPrefix("/") ? file : cwd + "/" + file
+      state.screen = .flash
+      effects.append(.loadFile(path: path, rawAddress: address))
+    }
+    let app = TUIApp(terminal: terminal, service: service, state: state, levels: levels)
+    queue.target = app.post
+    let code = app.run(initialEffects: effects)
+    try? context.saveSimulatorState()
+    if code != 0 { throw ExitCode(code) }
+  }
+}
+
+/// Holds the app's post function once the app exists (the logger is made first).
+final class PostBox: @unchecked Sendable {
+  // @unchecked: set once on the main thread before any worker starts.
+  var target: (@Sendable (Event) -> Void)?
+  func post(_ e: Event) { target?(e) }
+}
+
+/// The bus seen through the device filters (`-d`, `-S`, `-p`).
+final class FilteredBus: DFUBus {
+  let bus: any DFUBus
+  let options: DeviceOptions
+  init(_ bus: any DFUBus, options: DeviceOptions) {
+    self.bus = bus
+    self.options = options
+  }
+  func devices() throws(TransportError) -> [DFUDeviceInfo] { try bus.devices().filter(options.matches) }
+  func open(_ device: DFUDeviceInfo, alternateSetting: UInt8) throws(TransportError) -> any DFUTransport {
+    try bus.open(device, alternateSetting: alternateSetting)
+  }
+}
