@@ -59,3 +59,17 @@ import Testing
     #expect(r.stderr.contains("mass erase was cut off"), "\(r.stderr)")
   }
 }
+
+extension DeviceLossCLITests {
+  /// `options show` reads the option bytes by UPLOAD; the cable is pulled at the first one.
+  @Test(arguments: SimulateUSBTests.profiles)
+  func anOptionByteReadCutOffSaysSo(profile: String) throws {
+    let r = try USBSim.run(profile, extra: ["--disconnect-upload-after", "0", "--disconnect-io"], timeout: 60,
+                           [USBSim.dfutui, "options", "show"])
+    #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+    #expect(r.stderr.contains("the device disconnected during") && r.stderr.contains("(optionBytes phase)"),
+            "\(r.stderr)")
+    #expect(r.stderr.contains("LIBUSB_ERROR_IO") && r.stderr.contains("Flash: not changed"), "\(r.stderr)")
+    #expect(r.stderr.contains("rerun `dfutui options show`"), "\(r.stderr)")
+  }
+}

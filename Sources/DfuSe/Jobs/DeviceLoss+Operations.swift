@@ -18,6 +18,23 @@ extension DeviceLoss {
                  nextStep: "Reconnect the board in DFU mode (BOOT0 high, reset) and rerun the read; \(done)")
   }
 
+  /// An option-byte operation (read, write, Read Unprotect) whose transfer
+  /// failed with the device no longer on the bus; nil otherwise.
+  public static func after(_ error: OptionByteError, controller: OptionByteController, phase: OperationPhase?,
+                           flashState: String?, nextStep: String) -> DeviceLoss? {
+    let failure: (TransportError, String)?
+    switch error {
+    case .device(let e): failure = transportFailure(e)
+    case .transport(let e, let step): failure = (e, step)
+    default: failure = nil
+    }
+    guard let (transport, step) = failure, isGone(controller.device, from: controller.bus, clock: controller.clock) else {
+      return nil
+    }
+    return DeviceLoss(error: transport, step: step, phase: phase, reachedAddress: nil, flashState: flashState,
+                      nextStep: nextStep)
+  }
+
   /// An erase (AN3156 §5.3) cut off by a lost device; nil when `error` is not
   /// a transport failure or the device is still on the bus. Close the device's
   /// transport first.

@@ -47,17 +47,8 @@ public final class OptionByteChangeJob {
   /// failed and the device is no longer on the bus.
   static func loss(_ error: OptionByteError, controller: OptionByteController, phase: OperationPhase? = nil,
                    flashState: String? = nil, nextStep: String) -> JobError {
-    let failure: (TransportError, String)?
-    switch error {
-    case .device(let e): failure = DeviceLoss.transportFailure(e)
-    case .transport(let e, let step): failure = (e, step)
-    default: failure = nil
-    }
-    guard let (transport, step) = failure,
-          DeviceLoss.isGone(controller.device, from: controller.bus, clock: controller.clock) else {
-      return .optionBytes(error)
-    }
-    return .deviceLost(DeviceLoss(error: transport, step: step, phase: phase, reachedAddress: nil,
-                                  flashState: flashState, nextStep: nextStep))
+    DeviceLoss.after(error, controller: controller, phase: phase, flashState: flashState, nextStep: nextStep)
+      .map(JobError.deviceLost) ?? .optionBytes(error)
   }
+
 }
