@@ -73,3 +73,51 @@ extension DeviceLossCLITests {
     #expect(r.stderr.contains("rerun `dfutui options show`"), "\(r.stderr)")
   }
 }
+
+extension DeviceLossCLITests {
+  /// The 1-based position among the DFU class requests of `command` (run once,
+  /// unfaulted, with `-vv`) of the first one whose trace line contains `marker`.
+  static func requestIndex(_ profile: String, state: String? = nil, _ command: [String],
+                           marker: (Substring) -> Bool) throws -> Int {
+    let r = try USBSim.run(profile, state: state, timeout: 60, [USBSim.dfutui] + command + ["-vv"])
+    let requests = r.stderr.split(separator: "\n").filter { line in
+      ["GETSTATUS", "CLRSTATUS", "GETSTATE", "DNLOAD", "UPLOAD", "ABORT"].contains { line.contains(" \($0) wValue=") }
+    }
+    let found = requests.firstIndex(where: marker)
+    let index = try #require(found, "request not found in:\n\(r.stderr)")
+    return index + 1
+  }
+
+  /// The cable is pulled at the READ_UNPROTECT request: the ROM may be
+  /// mass-erasing, so the report never says to power-cycle; it says to wait,
+  /// replug and check RDP with `options show` (issue 12 defects 5 and 6).
+  @Test func anUnprotectCutOffNeverAdvisesAPowerCycle() throws {
+    let index = try Self.requestIndex("stm32f405", ["unprotect", "--yes"]) { $0.contains("READ UNPROTECT") }
+    let r = try USBSim.run("stm32f405", extra: ["--disconnect-at-request", String(index), "--disconnect-io"],
+                           timeout: 60, [USBSim.dfutui, "unprotect", "--yes"])
+    #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+    #expect(r.stderr.contains("the device disconnected during") && r.stderr.contains("(unprotect phase)"), "\(r.stderr)")
+    #expect(r.stderr.contains("LIBUSB_ERROR_IO") && r.stderr.contains("Flash: unknown"), "\(r.stderr)")
+    #expect(r.stderr.contains("do NOT power-cycle") && r.stderr.contains("dfutui options show"), "\(r.stderr)")
+    #expect(!r.stdout.contains("Read protection removed"), "\(r.stdout)")
+  }
+
+  /// The cable is pulled at the zero-length DNLOAD (not acknowledged): not "Left DFU mode".
+  @Test func aLeaveCutOffIsNotReportedAsLeft() throws {
+    let dir = try TemporaryDirectory()
+    let state = dir.path("board")
+    let file = try dir.write("app.bin", USBSim.bootableImage(4096))
+    let w = try USBSim.run("stm32f405", state: state, [USBSim.dfutui, "write", file, "--address", "0x08000000"])
+    #expect(w.status == 0, "\(w.stderr)")
+    let index = try Self.requestIndex("stm32f405", state: state, ["leave"]) {
+      $0.contains("DNLOAD") && $0.contains("wLength=0")
+    }
+    let r = try USBSim.run("stm32f405", state: state,
+                           extra: ["--disconnect-at-request", String(index), "--disconnect-io"], timeout: 60,
+                           [USBSim.dfutui, "leave"])
+    #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
+    #expect(r.stderr.contains("the device disconnected during") && r.stderr.contains("(leave phase)"), "\(r.stderr)")
+    #expect(r.stderr.contains("flash was not changed"), "\(r.stderr)")
+    #expect(!r.stdout.contains("Left DFU mode"), "\(r.stdout)")
+  }
+}
