@@ -34,6 +34,10 @@ extension SimulatedBoardCore {
         busy = nil
         return stallWithError()
       }
+      if let k = faults.disconnectAtRequest, k == requestLog.count {
+        faults.disconnectAtRequest = nil
+        return pullCable()
+      }
     }
     // USB-level checks: class request, interface recipient, interface 0, a
     // data stage matching wLength. Failures STALL without touching DFU state.
@@ -82,6 +86,21 @@ extension SimulatedBoardCore {
     }
   }
 
+  /// True for the ERASE command, sector or mass (AN3156 §5.3).
+  func isErase(_ command: DfuSeCommand) -> Bool {
+    switch command {
+    case .erasePage, .massErase: return true
+    default: return false
+    }
+  }
+
+  /// A pulled cable (the `disconnect…` faults): the board leaves the bus and
+  /// the request in flight fails as ``SimulatedFaults/disconnectAsIOError`` says.
+  mutating func pullCable() -> SimulatedReply {
+    dropOff(.unplugged)
+    return faults.disconnectAsIOError ? .ioError : .noDevice
+  }
+
   /// STALL and dfuERROR/errSTALLEDPKT: the DFU answer to a request that is
   /// not allowed in the current state (DFU 1.1 §6.1.2; AN2662 Fig. 55).
   mutating func stallWithError(_ error: DFUStatus = .errStalledPacket) -> SimulatedReply {
@@ -106,14 +125,17 @@ extension SimulatedBoardCore {
     case 0:
       // Unknown opcodes are STALLed at once (AN2662 Fig. 55) [C].
       guard let command = DfuSeCommand(payload: data) else { return stallWithError() }
+      if let n = faults.disconnectAfterErases, isErase(command), counters.pageErases + counters.massErases >= n {
+        faults.disconnectAfterErases = nil
+        return pullCable()
+      }
       pending = .command(command)
     case 1:
       return stallWithError()
     default:
       if let limit = faults.disconnectAfterBytes, counters.bytesDownloaded + data.count > limit {
         faults.disconnectAfterBytes = nil
-        dropOff(.unplugged)
-        return faults.disconnectAsIOError ? .ioError : .noDevice
+        return pullCable()
       }
       counters.bytesDownloaded += data.count
       let address = blockAddress(setup.value)
@@ -159,6 +181,11 @@ extension SimulatedBoardCore {
             let bytes = memory.readContiguous(at: address, count: length) else {
         return stallWithError(.errTarget)
       }
+      if let limit = faults.disconnectAfterUploadBytes, counters.bytesUploaded + length > limit {
+        faults.disconnectAfterUploadBytes = nil
+        return pullCable()
+      }
+      counters.bytesUploaded += length
       state = .uploadIdle
       return .data(bytes)
     }

@@ -21,9 +21,22 @@ public struct SimulatedFaults: Sendable, Hashable {
   /// one throw ``TransportError/noDevice`` until ``SimulatedSTM32/reconnect()``.
   /// Flash keeps what was programmed before. The write is not stored.
   public var disconnectAfterBytes: Int?
-  /// With ``disconnectAfterBytes``: the request that drops the board fails with
-  /// ``ioError`` instead of ``TransportError/noDevice``, as a pulled cable does
-  /// on real Linux usbfs (EPROTO/EILSEQ → `LIBUSB_ERROR_IO` before `NO_DEVICE`).
+  /// The board drops off the bus when an UPLOAD of memory (wValue ≥ 2: a read
+  /// or a verify) would bring the total of uploaded bytes past this many: that
+  /// request returns no data, like ``disconnectAfterBytes``.
+  public var disconnectAfterUploadBytes: Int?
+  /// The board drops off the bus at the DNLOAD of an erase command (sector or
+  /// mass erase) once this many erase commands have completed since the board
+  /// was made (``SimulatedCounters/pageErases`` + ``SimulatedCounters/massErases``):
+  /// 0 cuts the first erase. The cut-off erase is not done.
+  public var disconnectAfterErases: Int?
+  /// The board drops off the bus at the K-th control request (1-based, counted
+  /// like ``stallRequest``), of any kind; that request is not acted on. Cuts a
+  /// leave, a Read Unprotect or a status poll at a chosen point.
+  public var disconnectAtRequest: Int?
+  /// The request that drops the board (any of the `disconnect…` faults) fails
+  /// with ``ioError`` instead of ``TransportError/noDevice``, as a pulled cable
+  /// does on real Linux usbfs (EPROTO/EILSEQ → `LIBUSB_ERROR_IO` before `NO_DEVICE`).
   public var disconnectAsIOError = false
   /// The K-th control request (1-based, counted since the board was made,
   /// i.e. its position in ``SimulatedSTM32/requestLog``) is STALLed and the
@@ -35,9 +48,13 @@ public struct SimulatedFaults: Sendable, Hashable {
   /// The error a transfer cut off by a pulled cable gets from libusb on Linux.
   public static let ioError = TransportError.other(code: -1, name: "LIBUSB_ERROR_IO")
 
-  public init(disconnectAfterBytes: Int? = nil, disconnectAsIOError: Bool = false, stallRequest: Int? = nil,
-              errorStatus: StatusFault? = nil) {
+  public init(disconnectAfterBytes: Int? = nil, disconnectAfterUploadBytes: Int? = nil,
+              disconnectAfterErases: Int? = nil, disconnectAtRequest: Int? = nil, disconnectAsIOError: Bool = false,
+              stallRequest: Int? = nil, errorStatus: StatusFault? = nil) {
     self.disconnectAfterBytes = disconnectAfterBytes
+    self.disconnectAfterUploadBytes = disconnectAfterUploadBytes
+    self.disconnectAfterErases = disconnectAfterErases
+    self.disconnectAtRequest = disconnectAtRequest
     self.disconnectAsIOError = disconnectAsIOError
     self.stallRequest = stallRequest
     self.errorStatus = errorStatus
@@ -52,6 +69,8 @@ public struct SimulatedCounters: Sendable, Hashable {
   public var massErases = 0
   /// Write payload bytes received by DNLOAD (wValue ≥ 2).
   public var bytesDownloaded = 0
+  /// Memory bytes sent by UPLOAD (wValue ≥ 2).
+  public var bytesUploaded = 0
   /// Bytes really programmed into flash or OTP: excludes write-protected
   /// sectors, already-programmed L4 words and bytes lost to the L476 ROM bug.
   public var bytesProgrammed = 0

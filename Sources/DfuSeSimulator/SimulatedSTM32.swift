@@ -121,6 +121,7 @@ public final class SimulatedSTM32: Sendable {
   public func clearRequestLog() {
     withCore { core in
       if let k = core.faults.stallRequest { core.faults.stallRequest = k - core.requestLog.count }
+      if let k = core.faults.disconnectAtRequest { core.faults.disconnectAtRequest = k - core.requestLog.count }
       core.requestLog.removeAll()
     }
   }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// `write` options, `restore` and the boot check, through the built binary.
@@ -169,11 +170,28 @@ import Testing
     process.standardError = err
     process.standardOutput = Pipe()
     process.standardInput = FileHandle.nullDevice
+    // Interrupt once the write phase has started (not after a fixed delay: how long the
+    // erase takes depends on the erase planner's choice and on the machine).
+    let collected = Mutex("")
+    let reader = Thread {
+      while true {
+        let chunk = err.fileHandleForReading.availableData
+        if chunk.isEmpty { return }
+        collected.withLock { $0 += String(decoding: chunk, as: UTF8.self) }
+      }
+    }
+    reader.start()
     try process.run()
-    Thread.sleep(forTimeInterval: 4.5)  // erase ≈ 3 s, then the write phase
+    let deadline = Date().addingTimeInterval(60)
+    while !collected.withLock({ $0.contains("write: 25%") }) && process.isRunning && Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.01)
+    }
     process.interrupt()
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
+    let drained = Date().addingTimeInterval(10)
+    while !reader.isFinished && Date() < drained { Thread.sleep(forTimeInterval: 0.01) }
+    let stderr = collected.withLock { $0 }
+    #expect(stderr.contains("write: 25%"), "the write phase was reached before the interrupt: \(stderr)")
     #expect(process.terminationStatus == 130, "\(stderr)")
     #expect(stderr.contains("interrupted (Ctrl-C) between two USB transfers"))
     let resume = try CLI.run(["write", file, "--address", "0x08000000", "--diff", "--simulate", "stm32l476", "--sim-state", dir.path("board"),

@@ -35,25 +35,10 @@ import DfuSeSimulator
     #expect(report.disconnected && bench.board.isRunningApplication)
   }
 
-  /// A STALLed zero-length DNLOAD is cleared with CLRSTATUS and sent once
-  /// more (the engine's one STALL retry); the board then really leaves, and
-  /// only then is it reported as left.
-  @Test func aLeaveRequestStalledOnceIsRetriedAndThenLeaves() throws {
-    let index = try Self.leaveRequestIndex(offset: 0)
-    let bench = Self.bootableBench()
-    bench.board.faults = SimulatedFaults(stallRequest: index)
-    let job = try LeaveJob.prepare(device: bench.bus.devices()[0],
-                                   chip: ChipIdentity.identify(bench.bus.devices()[0]).profile, bus: bench.bus,
-                                   clock: bench.clock, logger: .silent)
-    let report = try job.run(confirmed: false, events: { _ in })
-    #expect(report.disconnected && bench.board.isRunningApplication)
-    let log = bench.board.requestLog
-    #expect(log.dropFirst(index).prefix(3).contains { $0.request == DFURequest.clearStatus.rawValue },
-            "the stalled request is followed by CLRSTATUS (the retry)")
-  }
-
   /// The status poll after the leave request STALLs: the board stays in the
   /// ROM, so "Left DFU mode" would be false.
+  /// (A STALL of the zero-length DNLOAD itself is cleared and the request
+  /// resent once, see `aStalledLeaveRequestIsResentAndLeaves`.)
   @Test(arguments: [1])
   func aStalledLeaveIsNotReportedAsLeft(offset: Int) throws {
     let index = try Self.leaveRequestIndex(offset: offset)
@@ -68,6 +53,26 @@ import DfuSeSimulator
       do throws(JobError) { _ = try job.run(confirmed: false, events: { _ in }) } catch {
         Issue.record("a second leave, without the fault, should work: \(error)")
       }
+    }
+  }
+
+  /// A STALLed zero-length DNLOAD that no error status explains is cleared
+  /// with CLRSTATUS and resent once (StallRetryTests); the ROM then accepts it.
+  @Test func aStalledLeaveRequestIsResentAndLeaves() throws {
+    let index = try Self.leaveRequestIndex(offset: 0)
+    let bench = Self.bootableBench()
+    bench.board.faults = SimulatedFaults(stallRequest: index)
+    let job = try LeaveJob.prepare(device: bench.bus.devices()[0],
+                                   chip: ChipIdentity.identify(bench.bus.devices()[0]).profile, bus: bench.bus,
+                                   clock: bench.clock, logger: .silent)
+    let report = try job.run(confirmed: false, events: { _ in })
+    #expect(report.disconnected && bench.board.isRunningApplication)
+    let log = bench.board.requestLog
+    let leaves = log.indices.filter { log[$0].request == DFURequest.download.rawValue && log[$0].length == 0 }
+    #expect(leaves.count == 2, "the leave request was sent twice")
+    if leaves.count == 2 {
+      #expect(log[leaves[0]..<leaves[1]].contains { $0.request == DFURequest.clearStatus.rawValue },
+              "the STALL was cleared before the resend")
     }
   }
 

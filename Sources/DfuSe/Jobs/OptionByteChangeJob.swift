@@ -23,7 +23,8 @@ public final class OptionByteChangeJob {
       let plan = try OptionByteChangePlan(before: before, after: try edit(before), boot0Pin: boot0Pin)
       return OptionByteChangeJob(controller: controller, plan: plan)
     } catch {
-      throw loss(error, controller: controller, nextStep: "Nothing was written. Reconnect the board in DFU mode and retry")
+      throw loss(error, controller: controller, phase: .optionBytes, flashState: "not changed (only read)",
+                 nextStep: "Nothing was written. Reconnect the board in DFU mode and retry")
     }
   }
 
@@ -36,7 +37,7 @@ public final class OptionByteChangeJob {
       return try controller.write(plan, confirmed: confirmed, irreversiblePhrase: irreversiblePhrase,
                                   progress: { events(.progress($0)) })
     } catch {
-      throw Self.loss(error, controller: controller,
+      throw Self.loss(error, controller: controller, phase: .optionBytes,
                       nextStep: "The option bytes may be partly written. Reconnect the board in DFU mode, check them "
                         + "with `dfutui options show`, then rerun the change")
     }
@@ -44,18 +45,10 @@ public final class OptionByteChangeJob {
 
   /// An option-byte failure, or ``JobError/deviceLost(_:)`` when a transfer
   /// failed and the device is no longer on the bus.
-  static func loss(_ error: OptionByteError, controller: OptionByteController, nextStep: String) -> JobError {
-    let failure: (TransportError, String)?
-    switch error {
-    case .device(let e): failure = DeviceLoss.transportFailure(e)
-    case .transport(let e, let step): failure = (e, step)
-    default: failure = nil
-    }
-    guard let (transport, step) = failure,
-          DeviceLoss.isGone(controller.device, from: controller.bus, clock: controller.clock) else {
-      return .optionBytes(error)
-    }
-    return .deviceLost(DeviceLoss(error: transport, step: step, phase: nil, reachedAddress: nil, flashState: nil,
-                                  nextStep: nextStep))
+  static func loss(_ error: OptionByteError, controller: OptionByteController, phase: OperationPhase? = nil,
+                   flashState: String? = nil, nextStep: String) -> JobError {
+    DeviceLoss.after(error, controller: controller, phase: phase, flashState: flashState, nextStep: nextStep)
+      .map(JobError.deviceLost) ?? .optionBytes(error)
   }
+
 }

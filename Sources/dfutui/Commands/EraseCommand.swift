@@ -55,10 +55,8 @@ struct EraseCommand: ParsableCommand {
       progress.finishLine()
       try? context.saveSimulatorState()
       dfu.transport.close()  // before looking at the bus again
-      let done = last.map { "\($0.completedBytes) of \($0.totalBytes) bytes erased" } ?? "nothing erased yet"
-      if let loss = DeviceLoss.after(error, device: info, bus: context.bus, clock: context.clock, last: last,
-                                     flashState: mass ? "a mass erase was cut off; the flash content is undefined" : done,
-                                     nextStep: "Reconnect the board in DFU mode (BOOT0 high, reset) and rerun the erase") {
+      if let loss = DeviceLoss.afterErase(error, device: info, bus: context.bus, clock: context.clock, last: last,
+                                          sectors: mass ? nil : sectors) {
         throw Exit.fail(loss.description, code: Exit.deviceError)
       }
       throw Exit.fail(error)

@@ -32,6 +32,11 @@ struct OptionsShowCommand: ParsableCommand {
         }
         throw ExitCode(Exit.deviceError)
       }
+      if let loss = DeviceLoss.after(error, controller: controller, phase: .optionBytes,
+                                     flashState: "not changed (only read)",
+                                     nextStep: "Reconnect the board in DFU mode and rerun `dfutui options show`") {
+        throw Exit.fail(loss.description, code: Exit.deviceError)
+      }
       throw Exit.fail(error)
     }
     try context.saveSimulatorState()

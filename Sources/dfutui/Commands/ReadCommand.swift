@@ -46,10 +46,21 @@ struct ReadCommand: ParsableCommand {
     let progress = ProgressReporter(clock: context.clock)
     let start = context.clock.now
     let data: [UInt8]
+    var last: OperationProgress?
     do throws(FlashError) {
-      data = try dfu.read(at: address.value, count: length.value, progress: progress.update)
+      data = try dfu.read(at: address.value, count: length.value, progress: { last = $0; progress.update($0) })
     } catch {
       progress.finishLine()
+      try? context.saveSimulatorState()
+      dfu.transport.close()  // before looking at the bus again
+      // Nothing is written before every byte has arrived, so a cut-off read leaves no file behind.
+      if var loss = DeviceLoss.afterRead(error, device: info, bus: context.bus, clock: context.clock, last: last,
+                                         address: address.value, count: length.value) {
+        let into = output == FirmwareFiles.stdoutPath ? "standard output" : output
+        let existing = into == output && FileManager.default.fileExists(atPath: output)
+        loss.nextStep += "; nothing was written to \(into)" + (existing ? " (the file there is the one from before)" : "")
+        throw Exit.fail(loss.description, code: Exit.deviceError)
+      }
       throw Exit.fail(error)
     }
     progress.finishLine()

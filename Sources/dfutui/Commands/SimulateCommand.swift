@@ -43,8 +43,23 @@ struct SimulateCommand: ParsableCommand {
                              valueName: "bytes"))
   var disconnectAfter: Int?
 
-  @Flag(help: ArgumentHelp("With --disconnect-after: the cut-off transfer fails with EPROTO (LIBUSB_ERROR_IO), as a pulled "
-                           + "cable does on Linux, before the device is gone."))
+  @Option(name: .customLong("disconnect-upload-after"),
+          help: ArgumentHelp("Fault injection: the board drops off the bus once this many bytes have been read (UPLOAD).",
+                             valueName: "bytes"))
+  var disconnectUploadAfter: Int?
+
+  @Option(name: .customLong("disconnect-after-erases"),
+          help: ArgumentHelp("Fault injection: the board drops off the bus at the next erase command once this many "
+                             + "erases have completed (0: at the first).", valueName: "count"))
+  var disconnectAfterErases: Int?
+
+  @Option(name: .customLong("disconnect-at-request"),
+          help: ArgumentHelp("Fault injection: the board drops off the bus at the K-th control request (1-based).",
+                             valueName: "K"))
+  var disconnectAtRequest: Int?
+
+  @Flag(help: ArgumentHelp("With a --disconnect-… fault: the cut-off transfer fails with EPROTO (LIBUSB_ERROR_IO), as a "
+                           + "pulled cable does on Linux, before the device is gone."))
   var disconnectIO = false
 
   @Option(help: ArgumentHelp("The bridge script (default: $DFUTUI_SIMULATOR_BRIDGE, else found next to dfutui).",
@@ -66,7 +81,9 @@ struct SimulateCommand: ParsableCommand {
     let profile = SimulatedProfile.named(profile)!
     let instant = simulatorTime == .instant
     let clock: any BlockingClock = instant ? VirtualClock() : SystemClock()
-    let faults = SimulatedFaults(disconnectAfterBytes: disconnectAfter, disconnectAsIOError: disconnectIO)
+    let faults = SimulatedFaults(disconnectAfterBytes: disconnectAfter, disconnectAfterUploadBytes: disconnectUploadAfter,
+                                 disconnectAfterErases: disconnectAfterErases, disconnectAtRequest: disconnectAtRequest,
+                                 disconnectAsIOError: disconnectIO)
     let serial = SimulatedSTM32.defaultSerial(profile: profile, index: 0)
     let board: SimulatedSTM32
     if let state, SimulatedSTM32.hasSavedState(in: state) {
