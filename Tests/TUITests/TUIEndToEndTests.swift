@@ -78,6 +78,27 @@ import Testing
     #expect(run.output.contains("verified"))
   }
 
+  /// The same bench session on the other simulated profile, an STM32F405 (16/64/128 KiB
+  /// sectors, F4 option bytes with their complements, reset after an option-byte write).
+  @Test func theF405ProfileFlashesBrowsesAndEditsAnOption() throws {
+    let dir = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let steps = [
+      "wait:app.bin", "wait:Plan:",
+      "keys:1", "wait:DFU devices (1)", "wait:STM32F405",
+      "keys:\\r", "wait:[2 Memory]", "keys:\\r", "wait:08000000 ff ff ff ff",
+      "keys:4", "keys:f", "wait:Flash?", "keys:y", "wait:Wrote and verified",
+      "keys:2", "keys:\\r", "wait:08000000 00 80 01 20 01 01 00 08",
+      "keys:3", "wait:nRST_STOP", "keys:<down>", "keys:<down>", "wait:nRST_STOP:",
+      "keys:\\r", "wait:Edit nRST_STOP", "keys:0\\r", "wait:Pending (1)",
+      "keys:w", "wait:Write option bytes?", "keys:y", "wait:Option bytes written and verified",
+      "keys:q", "exit:0",
+    ]
+    let run = try Self.play(steps, args: ["app.bin", "--address", "0x08000000", "--simulate", "stm32f405",
+                                          "--sim-time", "instant"], in: dir, size: "120x40")
+    #expect(run.status == 0, "\(run.output)")
+  }
+
   /// The board as a real USB device (umockdev, `dfutui simulate -- dfutui`): the TUI runs the
   /// libusb transport, and the option-byte write's reset and re-enumeration go over it too.
   @Test func throughRealLibusbUnderDfutuiSimulate() throws {
