@@ -215,7 +215,6 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
       case nil: break
       }
       var summary = "\(flash.programmedBytes) B in \(String(format: "%.1f", flash.elapsed.seconds)) s \u{B7} \(flash.actionSummary)"
-      if let erase = flash.erase, erase.strategy == .mass { summary += " \u{B7} mass erase" }
       if let path = report.backupPath { summary += " \u{B7} backup \(path)" }
       return .flashed(verified: flash.verified, summary: summary, actions: flash.actions, left: left,
                       erase: flash.erase?.reason)

@@ -12,6 +12,7 @@ public enum DialogView {
           body.append(Line("Erases \(plan.sectors.count) sector(s)" + (state.flash.options.differential ? " that differ" : "")
                            + (plan.bytesErasedOutsideImage > 0 && !state.flash.options.preserve
                               ? "; \(formatByteCount(UInt64(plan.bytesErasedOutsideImage))) outside the image are lost" : "") + "."))
+          body.append(Line("Erase: " + FlashView.eraseProposal(state, plan).reason, .dim))
         }
         let o = state.flash.options
         body.append(Line((o.verify ? "Verifies by read-back" : "NO verify") + (state.flash.leave ? "; then leaves DFU and starts the application." : "."),

@@ -19,7 +19,8 @@ public enum FlashView {
       var rest = parts[1]
       if let result = state.flash.result {
         let lines = resultLines(result, width: rest.width - 4, buffer.glyphs)
-        let (r, b) = rest.splitTop(min(lines.count + 2, rest.height / 2 + 1))
+        // The result may take all but the browser's frame and one row: it is what the user reads now.
+        let (r, b) = rest.splitTop(min(lines.count + 2, max(rest.height / 2 + 1, rest.height - 3)))
         let failed: Bool
         if case .flashed(true, _, _, _, _) = result { failed = false } else { failed = true }
         let rb = Block(title: Line("Result", failed ? .danger : .ok), style: failed ? Style(fg: .red) : Style(fg: .green))
@@ -54,7 +55,10 @@ public enum FlashView {
           lines.append(Line("      \(formatByteCount(UInt64(plan.bytesErasedOutsideImage))) outside the image will be erased (p preserves)", .warning))
         }
         if !plan.errata.isEmpty { lines.append(Line("      errata: " + plan.errata.map(\.id).joined(separator: ", "), .dim)) }
-        if state.job?.kind != .flash {  // while flashing, the bars and the sector strip need the room
+        // While flashing the bars and the sector strip need the room; after, the result says how it was erased.
+        var decided = false
+        if case .flashed(_, _, _, _, let erase)? = f.result, erase != nil { decided = true }
+        if state.job?.kind != .flash && !decided {
           let eraseReason = eraseProposal(state, plan).reason
           let unread = eraseReason.hasSuffix("(option bytes not read)") ? "; the job reads them before erasing" : ""
           lines += Paragraph.wrap("Erase: " + eraseReason + unread, width: max(1, width)).map { Line($0, .dim) }
