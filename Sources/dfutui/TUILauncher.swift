@@ -47,7 +47,7 @@ enum TUILauncher {
     let queue = PostBox()
     let logger = Logger(label: "dfutui") { _ in LogPaneHandler(level: levels) { queue.post($0) } }
     let filtered = FilteredBus(context.bus, options: device)
-    let service = EngineDeviceService(bus: filtered, clock: context.clock, logger: logger)
+    let service = EngineDeviceService(bus: filtered, clock: context.clock, logger: logger, family: device.family)
     let cwd = FileManager.default.currentDirectoryPath
     var state = AppState(width: terminal.width, height: terminal.height, directory: cwd)
     state.flash.rawAddress = address

@@ -45,7 +45,7 @@ import Testing
     let image = Fixtures.image()
     s.flash(FlashRequest(deviceID: id, alternate: 0, image: image, fileName: "app.bin", options: FlashOptions(), leave: false))
     let outcome = try #require(inbox.finished(.flash))
-    guard case .flashed(let verified, _, let actions, _) = outcome else { Issue.record("\(outcome)"); return }
+    guard case .flashed(let verified, _, let actions, _, _) = outcome else { Issue.record("\(outcome)"); return }
     #expect(verified)
     #expect(actions.count == 3)
     #expect(bus.boards[0].memory(at: 0x0800_0000, count: image.byteCount) == image.segments[0].bytes)

@@ -140,6 +140,17 @@ import Testing
     #expect(run.output.contains("diff"))
   }
 
+  /// `dfutui app.bin` without `--address`: the engine's message and the address dialog (prefilled
+  /// with the flash start, its keys in the footer), then the plan; `--family l476` decides the chip.
+  @Test func rawFileAsksForItsAddressAndFamilyDecidesTheChip() throws {
+    let dir = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let steps = ["wait:holds no address", "wait:Address for raw data", "wait:> 0x08000000_", "wait:Enter load  Ctrl-U clear",
+                 "keys:\r", "wait:Plan:", "wait:Erase:", "keys:1", "wait:(--family l476)", "keys:q", "exit:0"]
+    let run = try Self.play(steps, args: ["app.bin", "--family", "l476"] + Self.sim, in: dir)
+    #expect(run.status == 0, "\(run.output)")
+  }
+
   @Test func quitDuringAJobAsksFirst() throws {
     let dir = try Self.workspace(kib: 400)
     defer { try? FileManager.default.removeItem(at: dir) }

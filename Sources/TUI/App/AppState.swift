@@ -27,6 +27,8 @@ public enum DialogState: Equatable, Sendable {
   case confirmOptions(phrase: String, error: String?)
   /// Go to an address in the sector browser.
   case gotoAddress(text: String, error: String?)
+  /// The address of raw data's first byte (a `.bin` loaded without `--address`); Enter loads `path` again.
+  case rawAddress(path: String, text: String, error: String?)
 }
 
 /// Progress of one phase of a job.
@@ -89,6 +91,8 @@ public struct FlashState: Equatable, Sendable {
   public var focus = FlashFocus.browser
   public var pathField = ""
   public var rawAddress: UInt32?
+  /// A raw file that could not be loaded for want of an address (`a` asks for it).
+  public var needsAddress: String?
   public var file: LoadedFile?
   public var fileError: String?
   public var options = FlashOptions()

@@ -12,6 +12,8 @@ public enum Event: Equatable, Sendable {
   case devices([DeviceSummary])
   case fileLoaded(LoadedFile)
   case fileFailed(path: String, message: String)
+  /// Raw data (a `.bin`, a plain DFU file) read without an address: the engine's message; the app asks for one.
+  case fileNeedsAddress(path: String, message: String)
   case directoryListed(path: String, entries: [DirectoryEntry])
   case jobProgress(deviceID: String, OperationProgress, at: Double)
   case jobFinished(deviceID: String, JobKind, JobOutcome, at: Double)

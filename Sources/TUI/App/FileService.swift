@@ -12,7 +12,8 @@ public final class FileService: @unchecked Sendable {
 
   public init() {}
 
-  /// Reads and parses `path` (any format the engine reads); a raw binary goes to `rawAddress` or 0x08000000.
+  /// Reads and parses `path` (any format the engine reads); raw data goes to `rawAddress`, and
+  /// without one the answer is ``Event/fileNeedsAddress(path:message:)`` (the Flash screen asks).
   public func load(_ path: String, rawAddress: UInt32?) -> Event {
     let name = (path as NSString).lastPathComponent
     guard let data = FileManager.default.contents(atPath: path) else {
@@ -30,8 +31,10 @@ public final class FileService: @unchecked Sendable {
       let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
       return .fileLoaded(LoadedFile(path: path, format: loaded.format.displayName, image: image, fileSize: bytes.count,
                                     crc32: CRC32.checksum(bytes),
-                                    warnings: loaded.notices + ImageLint.warnings(image), modified: modified))
+                                    warnings: loaded.notices + ImageLint.warnings(image), modified: modified,
+                                    suffix: loaded.suffix))
     } catch {
+      if case .needsAddress = error { return .fileNeedsAddress(path: path, message: error.description) }
       return .fileFailed(path: path, message: error.description)
     }
   }

@@ -12,10 +12,20 @@ public struct DeviceSummary: Hashable, Sendable {
   /// False once the board left the bus (kept while a job used it).
   public var present: Bool
 
-  public init(info: DFUDeviceInfo, present: Bool = true) {
+  /// Why the user's `--family` was not used for this device (it names no group, or contradicts the descriptors).
+  public var familyProblem: String?
+
+  /// - Parameter family: the user's `--family` (``ChipIdentity/identify(_:family:)``); one that does not
+  ///   fit leaves the plain identification and says why in ``familyProblem``.
+  public init(info: DFUDeviceInfo, present: Bool = true, family: String? = nil) {
     self.info = info
     id = info.path + (info.serialNumber.map { "#" + $0 } ?? "")
-    identity = ChipIdentity.identify(info)
+    do throws(ChipIdentityError) {
+      identity = try ChipIdentity.identify(info, family: family)
+    } catch {
+      identity = ChipIdentity.identify(info)
+      familyProblem = error.description
+    }
     self.present = present
   }
 
@@ -47,9 +57,12 @@ public struct LoadedFile: Hashable, Sendable {
   public var crc32: UInt32
   public var warnings: [String]
   public var modified: Double
+  /// The file's DFU suffix (`.dfu` files): the VID/PID/bcdDevice it was made for, checked against the board.
+  public var suffix: DFUSuffix?
 
   public init(path: String, format: String, image: FirmwareImage, fileSize: Int, crc32: UInt32, warnings: [String],
-              modified: Double) {
+              modified: Double, suffix: DFUSuffix? = nil) {
+    self.suffix = suffix
     self.path = path
     self.format = format
     self.image = image
@@ -98,9 +111,13 @@ public struct FlashRequest: Hashable, Sendable {
   public var fileName: String
   public var options: FlashOptions
   public var leave: Bool
+  /// The file's DFU suffix, so ``DfuSe/FlashJob/prepare(_:device:identity:bus:clock:logger:)`` warns
+  /// about a file made for another device, as the CLI does.
+  public var suffix: DFUSuffix?
 
   public init(deviceID: String, alternate: UInt8, image: FirmwareImage, fileName: String, options: FlashOptions,
-              leave: Bool) {
+              leave: Bool, suffix: DFUSuffix? = nil) {
+    self.suffix = suffix
     self.deviceID = deviceID
     self.alternate = alternate
     self.image = image
@@ -113,7 +130,8 @@ public struct FlashRequest: Hashable, Sendable {
 /// How a job ended.
 public enum JobOutcome: Equatable, Sendable {
   /// A flash finished: what it did (verified only when read back and compared).
-  case flashed(verified: Bool, summary: String, actions: [UInt32: SectorAction], left: String?)
+  /// `erase` is the engine's erase decision with its reason (``DfuSe/FlashReport/erase``).
+  case flashed(verified: Bool, summary: String, actions: [UInt32: SectorAction], left: String?, erase: String? = nil)
   case sectorRead(address: UInt32, bytes: [UInt8])
   case optionBytesRead(OptionBytes)
   case optionBytesWritten(verified: Bool, note: String, readBack: OptionBytes?)

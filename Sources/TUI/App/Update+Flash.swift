@@ -1,7 +1,8 @@
 public import DfuSe
 
 /// Flash screen keys: browse (↑↓ Enter, Backspace = parent), `/` edits the
-/// path (Tab completes), toggles, `f` flash (asks), `c` cancel (asks).
+/// path (Tab completes), toggles (`m` allows a mass erase), `a` the address of
+/// raw data, `f` flash (asks), `c` cancel (asks).
 func flashKey(_ state: inout AppState, _ key: Key) -> [Effect] {
   let count = state.flash.entries.count + 1  // row 0 is ".."
   switch key {
@@ -27,6 +28,15 @@ func flashKey(_ state: inout AppState, _ key: Key) -> [Effect] {
   case .char("b"): state.flash.options.backup.toggle()
   case .char("p"): state.flash.options.preserve.toggle()
   case .char("e"): state.flash.leave.toggle()
+  case .char("m"): state.flash.options.allowMassErase.toggle()
+  case .char("a"):
+    let takesAddress = [FirmwareFormat.raw.displayName, FirmwareFormat.plainDFU.displayName]
+    let raw = state.flash.file.flatMap { takesAddress.contains($0.format) ? $0.path : nil }
+    guard let path = state.flash.needsAddress ?? raw else {
+      state.status = "Only raw data (a .bin) takes an address; the loaded file carries its own."
+      return []
+    }
+    askRawAddress(&state, path: path)
   case .char("w"):
     state.flash.watch.toggle()
     if state.flash.watch { state.flash.options.differential = true }
@@ -55,7 +65,7 @@ func flashEffect(_ state: inout AppState, auto: Bool = false) -> Effect? {
   state.memory.marks = state.memory.marks.filter { _, m in m != .erased && m != .written && m != .verified }
   state.addLog(.info, "\(auto ? "file changed: " : "")flashing \(file.name) to \(d.info.path)")
   return .startFlash(FlashRequest(deviceID: d.id, alternate: state.flash.alternate, image: file.image, fileName: file.name,
-                                  options: options, leave: state.flash.leave))
+                                  options: options, leave: state.flash.leave, suffix: file.suffix))
 }
 
 /// Path field: typing edits, Tab completes against the listed directory,

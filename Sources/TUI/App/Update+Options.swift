@@ -22,6 +22,10 @@ func optionsKey(_ state: inout AppState, _ key: Key) -> [Effect] {
       state.status = "\(f.field.name) is a security field; dfutui never edits it."
       return []
     }
+    if let reason = f.field.readOnlyReason {
+      state.status = "\(f.field.name) is read-only: it \(reason)."
+      return []
+    }
     state.dialog = .editOption(field: f.field.name, text: "", error: nil)
   case .char("u"):
     guard state.options.fields.selected < fields.count, let read = state.options.read,
@@ -62,109 +66,6 @@ extension AppState {
       return .failure(error)
     }
   }
-}
-
-/// Keys while a dialog is open: `y`/Enter yes, `n`/Esc no; text dialogs take typing.
-func dialogKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-  guard let dialog = state.dialog else { return [] }
-  let yes = key == .char("y") || key == .char("Y") || key == .enter
-  let no = key == .char("n") || key == .char("N") || key == .escape
-  switch dialog {
-  case .confirmFlash:
-    if yes {
-      state.dialog = nil
-      return flashEffect(&state).map { [$0] } ?? []
-    }
-    if no { state.dialog = nil; state.status = "Flash not started." }
-  case .confirmQuit:
-    if yes {
-      state.dialog = nil
-      state.quitting = true
-      var effects: [Effect] = []
-      if let job = state.job { effects.append(.cancelJob(deviceID: job.deviceID)) }
-      return effects + [.quit(code: 0)]
-    }
-    if no || key == .ctrl("c") { state.dialog = nil }
-  case .confirmCancel:
-    if yes, let job = state.job {
-      state.dialog = nil
-      state.job?.cancelling = true
-      state.status = "Cancelling: the job stops between two USB transfers."
-      return [.cancelJob(deviceID: job.deviceID)]
-    }
-    if no { state.dialog = nil }
-  case .editOption(let name, var text, _):
-    switch key {
-    case .escape: state.dialog = nil
-    case .backspace:
-      if !text.isEmpty { text.removeLast() }
-      state.dialog = .editOption(field: name, text: text, error: nil)
-    case .char(let c):
-      text.append(c)
-      state.dialog = .editOption(field: name, text: text, error: nil)
-    case .enter:
-      guard var edited = state.options.edited, let field = edited.layout.field(named: name) else { return [] }
-      do throws(OptionByteError) {
-        try edited.set(field, to: try field.parseValue(text))
-        state.options.edited = edited
-        state.dialog = nil
-        state.status = "\(name) → \(field.meaning(of: edited.value(of: field) ?? 0)) (pending; w writes)"
-      } catch {
-        state.dialog = .editOption(field: name, text: text, error: error.description)
-      }
-    default: break
-    }
-  case .confirmOptions(var phrase, _):
-    guard case .success(let plan)? = state.optionPlan, let d = state.selectedDevice else { state.dialog = nil; return [] }
-    let needsPhrase = plan.risks.contains(.readProtectionLevel2)
-    if needsPhrase {
-      switch key {
-      case .escape: state.dialog = nil
-      case .backspace:
-        if !phrase.isEmpty { phrase.removeLast() }
-        state.dialog = .confirmOptions(phrase: phrase, error: nil)
-      case .char(let c):
-        phrase.append(c)
-        state.dialog = .confirmOptions(phrase: phrase, error: nil)
-      case .enter:
-        guard phrase == OptionByteChangePlan.irreversiblePhrase else {
-          state.dialog = .confirmOptions(phrase: phrase, error: "type the phrase exactly")
-          return []
-        }
-        state.dialog = nil
-        state.job = JobState(deviceID: d.id, kind: .writeOptions, started: state.now)
-        return [.writeOptionBytes(deviceID: d.id, before: plan.before, after: plan.after, phrase: phrase)]
-      default: break
-      }
-      return []
-    }
-    if yes {
-      state.dialog = nil
-      state.job = JobState(deviceID: d.id, kind: .writeOptions, started: state.now)
-      state.addLog(.info, "writing option bytes: " + plan.changes.map(\.line).joined(separator: "; "))
-      return [.writeOptionBytes(deviceID: d.id, before: plan.before, after: plan.after, phrase: nil)]
-    }
-    if no { state.dialog = nil; state.status = "Option bytes not written (still pending)." }
-  case .gotoAddress(var text, _):
-    switch key {
-    case .escape: state.dialog = nil
-    case .backspace:
-      if !text.isEmpty { text.removeLast() }
-      state.dialog = .gotoAddress(text: text, error: nil)
-    case .char(let c):
-      text.append(c)
-      state.dialog = .gotoAddress(text: text, error: nil)
-    case .enter:
-      let t = text.lowercased().hasPrefix("0x") ? String(text.dropFirst(2)) : text
-      guard let address = UInt32(t.replacing("_", with: ""), radix: 16) else {
-        state.dialog = .gotoAddress(text: text, error: "not a hex address (e.g. 0x08004000)")
-        return []
-      }
-      return goTo(&state, address)
-    default: break
-    }
-  }
-  return []
 }
 
 /// The groups of the Options screen, in screen order.

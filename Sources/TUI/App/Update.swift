@@ -19,6 +19,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     let reloaded = state.flash.file?.path == file.path
     state.flash.file = file
     state.flash.fileError = nil
+    state.flash.needsAddress = nil
     state.flash.pathField = file.path
     state.flash.focus = .browser
     state.addLog(.info, "\(reloaded ? "reloaded" : "loaded") \(file.path): \(file.format), \(file.image.byteCount) B")
@@ -29,7 +30,16 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     return []
   case .fileFailed(let path, let message):
     state.flash.fileError = "\(path): \(message)"
+    state.flash.needsAddress = nil
     state.addLog(.error, state.flash.fileError!)
+    return []
+  case .fileNeedsAddress(let path, let message):
+    // Not a dead end: the engine's message stays on screen and a dialog asks for the address.
+    state.flash.fileError = message
+    state.flash.needsAddress = path
+    state.addLog(.warning, message)
+    if state.dialog == nil { askRawAddress(&state, path: path) }
+    state.status = "Raw data needs the address of its first byte (a)."
     return []
   case .directoryListed(let path, let entries): return directoryListed(&state, path, entries)
   case .jobProgress(let id, let p, let at):
@@ -144,6 +154,8 @@ func devicesChanged(_ state: inout AppState, _ list: [DeviceSummary]) -> [Effect
   // A board that came back (same id) replaces its unplugged entry; pick the first one when none is selected.
   if state.selectedDeviceID == nil, let first = merged.first(where: { $0.present && $0.info.isDFUMode }) {
     select(&state, first)
+    // The address dialog opened before any board was listed: prefill it with this board's flash start.
+    if case .rawAddress(let path, "0x", nil)? = state.dialog { askRawAddress(&state, path: path) }
   }
   return []
 }
@@ -192,13 +204,14 @@ func jobFinished(_ state: inout AppState, _ id: String, _ kind: JobKind, _ outco
     state.options.readAt = at
     state.status = (verified ? "Option bytes written and verified: " : "Option bytes written, NOT verified: ") + note
     state.addLog(verified ? .info : .warning, state.status)
-  case .flashed(let verified, let summary, let actions, let left):
+  case .flashed(let verified, let summary, let actions, let left, let erase):
     state.flash.result = outcome
     state.flash.resultDevice = id
     for (address, action) in actions {
       state.memory.marks[address] = action == .unchanged ? .same : (verified ? .verified : .written)
     }
     state.status = (verified ? "Flash verified: " : "Flash done, NOT verified: ") + summary + (left.map { " · " + $0 } ?? "")
+    if let erase { state.addLog(.info, "erase: " + erase) }
     state.addLog(verified ? .info : .warning, state.status)
   case .cancelled(let why):
     if kind == .flash { state.flash.result = outcome; state.flash.resultDevice = id }

@@ -73,8 +73,8 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
         }
         if found != last {
           last = found
-          state.withLock { s in s.devices = Dictionary(found.map { (DeviceSummary(info: $0).id, $0) }, uniquingKeysWith: { a, _ in a }) }
-          post(.devices(found.map { DeviceSummary(info: $0) }))
+          state.withLock { s in s.devices = Dictionary(found.map { (DeviceSummary(info: $0, family: family).id, $0) }, uniquingKeysWith: { a, _ in a }) }
+          post(.devices(found.map { DeviceSummary(info: $0, family: family) }))
         }
       }
       wake.lock()
@@ -183,7 +183,8 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
   /// The library's ``DfuSe/FlashJob``, as the CLI's `write` drives it: prepare (plan,
   /// protection check, backup file checked), then run with its events as UI events.
   func flashJob(_ r: FlashRequest, _ info: DFUDeviceInfo) -> JobOutcome {
-    let firmware = LoadedFirmware(format: .raw, targets: [FirmwareTarget(alternateSetting: r.alternate, image: r.image)])
+    let firmware = LoadedFirmware(format: .raw, targets: [FirmwareTarget(alternateSetting: r.alternate, image: r.image)],
+                                  suffix: r.suffix)
     let backupPath = r.options.backup ? Self.backupPath() : nil
     let request = FlashJobRequest(firmware: firmware, fileName: r.fileName, alternate: r.alternate, alternateChosen: true,
                                   options: r.options, backupPath: backupPath, leaveAfter: r.leave)
@@ -214,9 +215,9 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
       case nil: break
       }
       var summary = "\(flash.programmedBytes) B in \(String(format: "%.1f", flash.elapsed.seconds)) s \u{B7} \(flash.actionSummary)"
-      if let erase = flash.erase, erase.strategy == .mass { summary += " \u{B7} mass erase" }
       if let path = report.backupPath { summary += " \u{B7} backup \(path)" }
-      return .flashed(verified: flash.verified, summary: summary, actions: flash.actions, left: left)
+      return .flashed(verified: flash.verified, summary: summary, actions: flash.actions, left: left,
+                      erase: flash.erase?.reason)
     } catch {
       return Self.outcome(error)
     }

@@ -89,7 +89,7 @@ public enum AppView {
 
   /// The keys valid here, for the footer.
   public static func hints(_ state: AppState) -> [KeyHint] {
-    if state.dialog != nil { return [KeyHint("y/Enter", "yes"), KeyHint("n/Esc", "no")] }
+    if let dialog = state.dialog { return DialogView.keys(dialog, state) }
     var h: [KeyHint]
     switch state.screen {
     case .devices:
@@ -106,7 +106,8 @@ public enum AppView {
       } else if state.job?.kind == .flash {
         h = [KeyHint("c", "cancel (asks)"), KeyHint("5", "log")]
       } else {
-        h = [KeyHint("↑↓ Enter", "browse"), KeyHint("/", "path"), KeyHint("f", "flash"), KeyHint("v d b p e w", "toggles")]
+        h = [KeyHint("↑↓ Enter", "browse"), KeyHint("/", "path"), KeyHint("f", "flash"), KeyHint("v d b p e w m", "toggles")]
+        if state.flash.needsAddress != nil { h.insert(KeyHint("a", "address"), at: 0) }
       }
     case .log:
       h = [KeyHint("↑↓ PgUp/PgDn", "scroll"), KeyHint("s", "save"), KeyHint("v", state.verbose ? "quiet" : "verbose")]

@@ -60,11 +60,34 @@ public enum DevicesView {
     left.append(Line("\(d.info.manufacturer ?? "?") · \(d.info.product ?? "?") · bcdDevice \(hex16(d.info.deviceRelease))", .dim))
     if let reason = d.info.stringsUnavailableReason { left.append(Line(reason, .warning)) }
     Paragraph(left).render(cols[0], &buffer)
-    var right: [Line] = [Line("Errata applied on writes:", .bold)]
+    var right = identityLines(d)
+    right.append(Line("Errata applied on writes:", .bold))
     right += d.chip.errata.isEmpty ? [Line("none known", .dim)] : d.chip.errata.map { Line("\($0.id)  \($0.workaround)") }
     Paragraph(right.flatMap { l in
       Paragraph.wrap(l.text, width: max(1, cols[1].width)).map { Line($0, l.spans.first?.style ?? .plain) }
     }).render(cols.count > 1 ? cols[1] : .zero, &buffer)
+  }
+}
+
+extension DevicesView {
+  /// The identification in words (``DfuSe/ChipIdentity``): its summary; when not certain, the
+  /// candidates, that `--family` decides, and the clues it was made from.
+  static func identityLines(_ d: DeviceSummary) -> [Line] {
+    let id = d.identity
+    var lines = [Line("Chip: " + id.summary, id.certainty == .certain || id.certainty == .likely ? .bold : .warning)]
+    if let problem = d.familyProblem { lines.append(Line(problem, .danger)) }
+    if id.certainty != .certain {
+      if id.candidates.count > 1 {
+        lines.append(Line("Candidates: " + id.candidates.map(\.name).joined(separator: ", ")))
+      }
+      // For each candidate, a --family name that picks it alone.
+      let names = id.candidates.compactMap { c in c.tokens.first { t in !id.candidates.contains { $0 != c && $0.tokens.contains(t) } } }
+      let choice = names.isEmpty ? "" : ": " + names.map { "--family \($0)" }.joined(separator: " or ")
+      lines.append(Line("--family decides\(choice) (a launch option); until then the safest rules apply.", .dim))
+      if !id.clues.isEmpty { lines.append(Line("Clues: " + id.clues.joined(separator: "; "), .dim)) }
+    }
+    lines.append("")
+    return lines
   }
 }
 

@@ -19,9 +19,10 @@ public enum FlashView {
       var rest = parts[1]
       if let result = state.flash.result {
         let lines = resultLines(result, width: rest.width - 4, buffer.glyphs)
-        let (r, b) = rest.splitTop(min(lines.count + 2, rest.height / 2 + 1))
+        // The result may take all but the browser's frame and one row: it is what the user reads now.
+        let (r, b) = rest.splitTop(min(lines.count + 2, max(rest.height / 2 + 1, rest.height - 3)))
         let failed: Bool
-        if case .flashed(true, _, _, _) = result { failed = false } else { failed = true }
+        if case .flashed(true, _, _, _, _) = result { failed = false } else { failed = true }
         let rb = Block(title: Line("Result", failed ? .danger : .ok), style: failed ? Style(fg: .red) : Style(fg: .green))
         rb.render(r, &buffer)
         Paragraph(lines).render(rb.inner(r).inset(dx: 1, dy: 0), &buffer)
@@ -41,6 +42,9 @@ public enum FlashView {
       let segs = file.image.segments.map { "\(hex32($0.address))+\(formatByteCount(UInt64($0.bytes.count)))" }
       lines.append(Line("\(file.image.segments.count) segment(s): " + segs.prefix(3).joined(separator: ", ") + (segs.count > 3 ? " …" : "")))
       for w in file.warnings.prefix(2) { lines.append(Line("\(g.warning) " + w, .warning)) }
+      if let suffix = file.suffix, let device = state.selectedDevice, let mismatch = suffix.mismatch(with: device.info) {
+        lines += Paragraph.wrap("\(g.warning) " + mismatch, width: max(1, width)).map { Line($0, .warning) }
+      }
       switch plan {
       case .success(let plan):
         let erase = plan.sectors.count
@@ -51,16 +55,41 @@ public enum FlashView {
           lines.append(Line("      \(formatByteCount(UInt64(plan.bytesErasedOutsideImage))) outside the image will be erased (p preserves)", .warning))
         }
         if !plan.errata.isEmpty { lines.append(Line("      errata: " + plan.errata.map(\.id).joined(separator: ", "), .dim)) }
+        // While flashing the bars and the sector strip need the room; after, the result says how it was erased.
+        var decided = false
+        if case .flashed(_, _, _, _, let erase)? = f.result, erase != nil { decided = true }
+        if state.job?.kind != .flash && !decided {
+          let eraseReason = eraseProposal(state, plan).reason
+          let unread = eraseReason.hasSuffix("(option bytes not read)") ? "; the job reads them before erasing" : ""
+          lines += Paragraph.wrap("Erase: " + eraseReason + unread, width: max(1, width)).map { Line($0, .dim) }
+        }
       case .failure(let p):
         lines += Paragraph.wrap("No plan: " + p.message, width: max(1, width)).map { Line($0, .danger) }
       }
     }
     func box(_ on: Bool, _ key: String, _ name: String) -> Line {
-      Line("[\(on ? "x" : " ")]", on ? .ok : .dim) + Line(key, .accent) + Line(" \(name)  ")
+      Line("[\(on ? "x" : " ")]", on ? .ok : .dim) + Line(key, .accent) + Line(" \(name)")
     }
-    lines.append(box(f.options.verify, "v", "verify") + box(f.options.differential, "d", "diff") + box(f.options.backup, "b", "backup")
-                 + box(f.options.preserve, "p", "preserve") + box(f.leave, "e", "leave") + box(f.watch, "w", "watch"))
+    let toggles = [box(f.options.verify, "v", "verify"), box(f.options.differential, "d", "diff"), box(f.options.backup, "b", "backup"),
+                   box(f.options.preserve, "p", "preserve"), box(f.leave, "e", "leave"), box(f.watch, "w", "watch"),
+                   box(f.options.allowMassErase, "m", "mass")]
+    // One row, two spaces apart when that fits, else one space, else as many rows as needed.
+    let sep = toggles.reduce(0) { $0 + $1.width } + 2 * (toggles.count - 1) <= width ? "  " : " "
+    var row = Line([])
+    for t in toggles {
+      if row.width > 0 && row.width + sep.count + t.width > width { lines.append(row); row = Line([]) }
+      row = row.width == 0 ? t : row + Line(sep) + t
+    }
+    lines.append(row)
     return lines
+  }
+
+  /// How the engine will erase (``DfuSe/ErasePlanner/proposal(_:options:)``), with the protection
+  /// from the option bytes when they were read (unknown protection rules a mass erase out).
+  static func eraseProposal(_ state: AppState, _ plan: FlashPlan) -> EraseDecision {
+    var options = state.flash.options
+    if let read = state.options.read { options.protection = FlashProtection(read, flashMap: plan.map) }
+    return ErasePlanner.proposal(plan, options: options)
   }
 
   static func renderBrowser(_ state: AppState, _ area: Rect, _ buffer: inout ScreenBuffer) {
@@ -122,9 +151,10 @@ public enum FlashView {
   static func resultLines(_ r: JobOutcome, width: Int, _ g: Glyphs) -> [Line] {
     let w = max(1, width)
     switch r {
-    case .flashed(let verified, let summary, _, let left):
-      var l = [Line(verified ? "\(g.check) Wrote and verified: \(summary)" : "\(g.warning) Written, NOT verified: \(summary)",
-                    verified ? .ok : .warning)]
+    case .flashed(let verified, let summary, _, let left, let erase):
+      var l = Paragraph.wrap(verified ? "\(g.check) Wrote and verified: \(summary)" : "\(g.warning) Written, NOT verified: \(summary)",
+                             width: w).map { Line($0, verified ? .ok : .warning) }
+      if let erase { l += Paragraph.wrap("Erase: " + erase, width: w).map { Line($0, .dim) } }
       if let left { l += Paragraph.wrap(left, width: w).map { Line($0) } }
       return l
     case .cancelled(let why):

@@ -12,7 +12,8 @@ public enum HelpView {
     ("Options: u U  w  R  b", "undo field/all; write (confirm); read again; BOOT0 pin"),
     ("Flash: /  Tab", "type a path; Tab completes it"),
     ("Flash: f  c", "flash (confirm); cancel (asks; stops between transfers)"),
-    ("Flash: v d b p e w", "verify, diff, backup, preserve, leave after, watch"),
+    ("Flash: v d b p e w m", "verify, diff, backup, preserve, leave after, watch, allow mass erase"),
+    ("Flash: a", "address of raw data (a .bin) and load it again"),
     ("Log: s  v", "save to a file; verbose USB trace"),
     ("Mouse", "click selects (tabs, devices), the wheel scrolls"),
   ]

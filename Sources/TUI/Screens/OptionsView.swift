@@ -38,7 +38,8 @@ public enum OptionsView {
       if grp != lastGroup { lines.append(Line(grp, .bold)); lastGroup = grp }
       let old = read.value(of: f.field)
       let changed = old != f.value
-      let (danger, dangerStyle) = dangerText(f.field.danger, g)
+      let readOnly = f.field.readOnlyReason != nil
+      let (danger, dangerStyle) = readOnly ? ("ro", Style.dim) : dangerText(f.field.danger, g)
       let valueText = changed ? "\(optionHex(old ?? 0, bits: f.field.width)) \(g.arrow) \(optionHex(f.value, bits: f.field.width))"
         : optionHex(f.value, bits: f.field.width)
       let isSelected = i == state.options.fields.selected
@@ -46,6 +47,7 @@ public enum OptionsView {
       var line = Line("\(pointer) \(f.field.name.padded(to: nameWidth)) ", changed ? .warning : .plain)
       line = line + Line(valueText.padded(to: changed ? valueText.count : 6) + " ", changed ? .warning : .accent) + Line(danger.padded(to: 4), dangerStyle)
       line = line + Line(f.meaning, changed ? .warning : .plain)
+      if readOnly { line.spans = line.spans.map { Span($0.text, .dim) } }  // shown, never written: dim
       if isSelected { line.spans = line.spans.map { Span($0.text, Style(fg: $0.style.fg, $0.style.attributes.union(.reverse))) } }
       if i == state.options.fields.selected { selectedLine = lines.count }
       lines.append(line)
@@ -55,7 +57,8 @@ public enum OptionsView {
     Paragraph(lines, scroll: offset).render(inner, &buffer)
     if state.options.fields.selected < fields.count {
       let f = fields[state.options.fields.selected].field
-      buffer.put(" \(f.name): \(f.summary) (\(f.bitsText)) ", x: inner.x + 1, y: cols[0].maxY - 1, style: .dim, maxWidth: inner.width - 2)
+      let note = f.readOnlyReason.map { " · read-only: " + $0 } ?? ""
+      buffer.put(" \(f.name): \(f.summary) (\(f.bitsText))\(note) ", x: inner.x + 1, y: cols[0].maxY - 1, style: .dim, maxWidth: inner.width - 2)
     }
     renderSide(state, edited, cols[1], &buffer)
   }
@@ -81,6 +84,11 @@ public enum OptionsView {
         pending = Paragraph.wrap(e.description, width: width).map { Line($0, .danger) }
       } else {
         pending = [Line("No pending change. Enter edits a field.", .dim)]
+      }
+      let fields = state.optionFields
+      if state.options.fields.selected < fields.count, let reason = fields[state.options.fields.selected].field.readOnlyReason {
+        let name = fields[state.options.fields.selected].field.name
+        pending += Paragraph.wrap("\(name) is read-only: it \(reason).", width: width).map { Line($0, .dim) }
       }
     } else {
       bootLines = [Line("unknown until the option bytes are read", .dim)]
