@@ -19,6 +19,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/pointfreeco/swift-snapshot-testing", from: "1.19.7"),
   ],
   targets: [
     .systemLibrary(
@@ -50,7 +51,11 @@ let package = Package(
       swiftSettings: strictness),
     .testTarget(name: "CLITests", dependencies: ["dfutui"], swiftSettings: strictness),
     .testTarget(
-      name: "TUITests", dependencies: ["TUI", "DfuSe", "DfuSeSimulator", .product(name: "Logging", package: "swift-log")], exclude: ["Golden", "Scripts"], swiftSettings: strictness),
+      name: "TUITests",
+      dependencies: [
+        "TUI", "DfuSe", "DfuSeSimulator", .product(name: "Logging", package: "swift-log"),
+        .product(name: "SnapshotTesting", package: "swift-snapshot-testing"),
+      ], exclude: ["Golden", "Scripts"], swiftSettings: strictness),
     .executableTarget(name: "ParseBenchmark", dependencies: ["DfuSe"], path: "Benchmarks/ParseBenchmark"),
     .executableTarget(
       name: "FlashBenchmark",
