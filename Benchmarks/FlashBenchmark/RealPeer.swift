@@ -52,7 +52,7 @@ struct PeerBench {
 
   func file(_ name: String, _ bytes: [UInt8]) -> String {
     let path = dir + "/" + name
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     return path
   }
 

@@ -90,7 +90,7 @@ func makeFiles(imageSize: Int, dir: String) throws -> [Format: String] {
   elf += data
   for (format, bytes) in [(Format.hex, hex), (.dfu, dfu), (.srec, srec), (.elf, elf)] {
     let path = dir + "/bench.\(format.rawValue)"
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     files[format] = path
   }
   return files

@@ -13,9 +13,7 @@ enum FileErrorText {
     }
     if ns.domain == NSCocoaErrorDomain, let text = cocoaText(CocoaError.Code(rawValue: ns.code)) { return text }
     // Our own errors describe themselves; Foundation's bridged description is a code number.
-    if ns.domain != NSCocoaErrorDomain, let described = error as? any CustomStringConvertible {
-      return described.description
-    }
+    if ns.domain != NSCocoaErrorDomain { return String(describing: error) }
     return ns.localizedDescription
   }
 

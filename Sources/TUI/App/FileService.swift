@@ -1,5 +1,5 @@
 internal import Foundation
-public import DfuSe
+internal import DfuSe
 
 /// The local-file work of the app (no device): load and lint firmware
 /// files, list directories for the picker, save the log without
@@ -50,7 +50,7 @@ public final class FileService: @unchecked Sendable {
       let full = (path as NSString).appendingPathComponent(name)
       _ = fm.fileExists(atPath: full, isDirectory: &isDir)
       let size = (try? fm.attributesOfItem(atPath: full)[.size] as? Int) ?? 0
-      return DirectoryEntry(name: name, isDirectory: isDir.boolValue, size: size ?? 0)
+      return DirectoryEntry(name: name, isDirectory: isDir.boolValue, size: size)
     }
     return .directoryListed(path: path, entries: entries)
   }

@@ -1,5 +1,5 @@
 internal import Foundation
-public import Logging
+internal import Logging
 
 /// The run loop: waits for terminal input, worker events or the next tick
 /// (never spinning), feeds each to ``update(_:_:)``, carries out the effects,

@@ -1,4 +1,4 @@
-public import DfuSe
+internal import DfuSe
 
 /// Keys while a dialog is open: `y`/Enter yes, `n`/Esc no; text dialogs take typing.
 func dialogKey(_ state: inout AppState, _ key: Key) -> [Effect] {

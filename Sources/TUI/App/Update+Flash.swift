@@ -1,4 +1,4 @@
-public import DfuSe
+internal import DfuSe
 
 /// Flash screen keys: browse (↑↓ Enter, Backspace = parent), `/` edits the
 /// path (Tab completes), toggles (`m` allows a mass erase), `a` the address of

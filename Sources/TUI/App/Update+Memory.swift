@@ -1,4 +1,4 @@
-public import DfuSe
+internal import DfuSe
 
 /// Memory screen keys: ↑↓ sector, Enter reads it, PgUp/PgDn/jk scroll the
 /// dump, `g` goes to an address, `n` next difference.

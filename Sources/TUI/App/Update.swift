@@ -1,4 +1,4 @@
-public import DfuSe
+internal import DfuSe
 
 /// The one place state changes: applies `event` to `state` and returns the
 /// effects to carry out (Elm architecture; Bubble Tea's `Update`). Pure: no

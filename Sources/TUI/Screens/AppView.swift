@@ -1,5 +1,5 @@
 internal import Foundation
-public import DfuSe
+internal import DfuSe
 
 /// The common frame: title bar, tab row, the screen, a status line, the footer of keys.
 public struct FrameLayout: Equatable, Sendable {

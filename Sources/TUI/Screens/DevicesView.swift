@@ -1,4 +1,4 @@
-public import DfuSe
+internal import DfuSe
 
 /// 1 Devices: every DFU device (port, VID:PID, serial, chip and its
 /// certainty, bootloader version, state), then the selected one's details.

@@ -1,4 +1,4 @@
-public import DfuSe
+internal import DfuSe
 
 /// The dialog for each ``DialogState``: every confirmation names its consequences.
 public enum DialogView {

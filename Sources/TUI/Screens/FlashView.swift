@@ -1,4 +1,4 @@
-public import DfuSe
+internal import DfuSe
 
 /// 4 Flash: the file (path field, info, lint), the plan, the toggles; then
 /// the directory browser, the live per-phase progress, or the result.

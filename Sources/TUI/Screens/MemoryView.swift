@@ -1,4 +1,4 @@
-public import DfuSe
+internal import DfuSe
 
 /// 2 Memory: the sector map of the flash (one cell per sector, or per group
 /// of sectors when they do not fit; every state has a symbol) and the sector

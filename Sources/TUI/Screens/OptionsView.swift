@@ -1,4 +1,4 @@
-public import DfuSe
+internal import DfuSe
 
 /// 3 Options: decoded fields grouped, each with its meaning and danger; the
 /// pending changes with their risks; the predicted boot path, always shown.
