@@ -67,9 +67,11 @@ public enum AppView {
     var title = " dfutui"
     if let d = state.selectedDevice {
       let g = buffer.glyphs.horizontal
-      title += " \(g) \(d.chip.name) \u{B7} \(d.info.path) \u{B7} \(d.info.serialNumber ?? "no serial")"
+      // Port, serial and state first: on a narrow terminal the (long) chip name is what gets cut.
+      title += " \(g) \(d.info.path) \u{B7} \(d.info.serialNumber ?? "no serial")"
       title += d.present ? "" : " \u{B7} UNPLUGGED"
       if let job = state.job { title += " \u{B7} \(job.kind.rawValue)\(job.cancelling ? " (cancelling)" : "")" }
+      title += " \u{B7} \(d.chip.name)"
     }
     if buffer.glyphs == .ascii { title = title.replacing("\u{B7}", with: "-") }
     buffer.put(title, x: 0, y: area.y, style: Style(fg: .black, bg: .cyan, .bold), maxWidth: area.width - (state.now > 1_000_000 ? 10 : 0))
