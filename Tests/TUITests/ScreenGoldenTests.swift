@@ -100,3 +100,20 @@ import Testing
     }
   }
 }
+
+/// The Log screen wraps a long message under its text instead of cutting it,
+/// and, following the tail, always shows the newest entry.
+@Suite struct LogViewTests {
+  @Test func longMessagesWrapAndTheNewestStaysVisible() {
+    var s = Fixtures.state(width: 80, height: 24)
+    s.screen = .log
+    for i in 0..<40 { s.addLog(.info, "line \(i)") }
+    let long = "the device disconnected during write: DNLOAD block 3 (2048 B at 0x08001000); Reconnect the board "
+      + "and rerun the same command with --diff: sectors that already hold the image are skipped (END)"
+    s.addLog(.error, long)
+    let text = AppView.render(s).text
+    #expect(text.contains("(END)"), "the end of a long message is on screen:\n\(text)")
+    #expect(text.contains("--diff"))
+    #expect(!text.contains("line 0 "), "old entries scrolled away")
+  }
+}
