@@ -57,7 +57,8 @@ enum USBSim {
 
   /// The alternate-setting names `dfutui list --json` reports, per device.
   static func listedAlternates(_ json: String) throws -> [[String]] {
-    let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]] ?? []
+    let envelope = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    let parsed = (envelope?["result"] as? [String: Any])?["devices"] as? [[String: Any]] ?? []
     return parsed.map { device in
       (device["alternateSettings"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
     }

@@ -10,13 +10,12 @@ struct ListCommand: ParsableCommand {
   @Flag(help: "Print JSON instead of a table.") var json = false
 
   func run() throws {
+    JSONOutput.begin("list", enabled: json)
     let context = try DeviceContext(device)
     let devices = try context.matchingDevices()
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      let data = try encoder.encode(devices.map(DeviceJSON.init))
-      Console.out(String(decoding: data, as: UTF8.self))
+      let family = device.family
+      JSONOutput.succeed(ListJSON(devices: devices.map { DeviceJSON($0, family: family) }))
       return
     }
     if devices.isEmpty {
@@ -30,11 +29,18 @@ struct ListCommand: ParsableCommand {
   }
 }
 
-/// The `list --json` shape of one device.
+/// The `result` of `list --json`.
+struct ListJSON: Encodable {
+  var devices: [DeviceJSON]
+}
+
+/// One device in `list --json`: the envelope's device fields, its DFU interface, the chip
+/// identification and every alternate setting with its parsed memory map.
 struct DeviceJSON: Encodable {
   struct Segment: Encodable {
-    var start: String
-    var end: String
+    var address: UInt32
+    var addressHex: String
+    var length: UInt64
     var sectorSize: UInt32
     var sectorCount: Int
     var readable: Bool
@@ -43,39 +49,56 @@ struct DeviceJSON: Encodable {
   }
   struct Alt: Encodable {
     var alt: UInt8
+    /// The alternate setting's string exactly as the device reports it.
     var name: String?
     var memoryName: String?
     var segments: [Segment]?
   }
-  var vid: String
-  var pid: String
-  var bcdDevice: String
+  struct Chip: Encodable {
+    var name: String
+    /// `certain`, `likely`, `ambiguous` or `unrecognised` (ChipIdentity).
+    var certainty: String
+    var candidates: [String]
+    var bootloaderVersion: String?
+  }
+  var vendorID: UInt16
+  var productID: UInt16
+  var usbID: String
   var path: String
   var serial: String?
   var manufacturer: String?
   var product: String?
+  var bcdDevice: UInt16
   var interface: UInt8
   var dfuMode: Bool
   var transferSize: UInt16?
-  var dfuVersion: String?
+  var dfuVersion: UInt16?
+  /// Absent for a device in runtime (application) mode.
+  var chip: Chip?
   var alternateSettings: [Alt]
 
-  init(_ d: DFUDeviceInfo) {
-    vid = DeviceDescription.hex4(d.vendorID)
-    pid = DeviceDescription.hex4(d.productID)
-    bcdDevice = DeviceDescription.hex4(d.deviceRelease)
+  init(_ d: DFUDeviceInfo, family: String?) {
+    vendorID = d.vendorID
+    productID = d.productID
+    usbID = d.vidPid
     path = d.path
     serial = d.serialNumber
     manufacturer = d.manufacturer
     product = d.product
+    bcdDevice = d.deviceRelease
     interface = d.interfaceNumber
     dfuMode = d.isDFUMode
     transferSize = d.functionalDescriptor?.transferSize
-    dfuVersion = d.functionalDescriptor.map { DeviceDescription.hex4($0.dfuVersion) }
+    dfuVersion = d.functionalDescriptor?.dfuVersion
+    if d.isDFUMode {
+      let identity = (try? ChipIdentity.identify(d, family: family)) ?? ChipIdentity.identify(d)
+      chip = Chip(name: identity.name, certainty: identity.certainty.rawValue, candidates: identity.candidates.map(\.name),
+                  bootloaderVersion: identity.profile.bootloaderVersion)
+    }
     alternateSettings = d.alternateSettings.map { a in
       let map = try? a.memoryMap()
       return Alt(alt: a.number, name: a.name, memoryName: map?.name, segments: map?.segments.map { s in
-        Segment(start: hex32(s.start), end: hex32(UInt32(s.end - 1)), sectorSize: s.sectorSize,
+        Segment(address: s.start, addressHex: hex32(s.start), length: s.end - UInt64(s.start), sectorSize: s.sectorSize,
                 sectorCount: s.sectorCount, readable: s.access.contains(.readable),
                 erasable: s.access.contains(.erasable), writable: s.access.contains(.writable))
       })
