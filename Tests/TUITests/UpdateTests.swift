@@ -169,6 +169,22 @@ import Testing
     #expect(s.memory.dumpScroll == 1)
   }
 
+  /// `a` shows the next alternate setting (the option bytes on an ST ROM): its own sectors,
+  /// read through that alternate setting.
+  @Test func memoryACyclesAlternateSettingsAndReadsThroughThem() {
+    var s = Fixtures.state()
+    s.screen = .memory
+    let id = s.selectedDeviceID!
+    Fixtures.press(&s, [.char("a")])
+    #expect(s.memory.alternate == 1)
+    let ob = s.selectedDevice!.map(1)!.sectors[0]
+    #expect(Fixtures.press(&s, [.enter]) == [.readSector(deviceID: id, alternate: 1, address: ob.address, count: Int(ob.size))])
+    #expect(AppView.render(s).text.contains("alt 1 Option Bytes"))
+    let alts = s.selectedDevice!.maps.filter { $0.map != nil }.count
+    Fixtures.press(&s, Array(repeating: .char("a"), count: alts - 1))
+    #expect(s.memory.alternate == 0, "after the last one it comes back to the flash")
+  }
+
   @Test func goToOutsideTheFlashSaysSo() {
     var s = Fixtures.state()
     s.screen = .memory

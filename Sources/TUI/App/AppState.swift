@@ -58,8 +58,10 @@ public enum SectorMark: Hashable, Sendable {
   case unknown, blank, data, same, differs, protected, erased, written, verified
 }
 
-/// The Memory screen: a sector browser over alternate setting 0.
+/// The Memory screen: a sector browser over one alternate setting (`a` cycles them).
 public struct MemoryState: Equatable, Sendable {
+  /// The alternate setting shown (0 = internal flash on ST ROMs).
+  public var alternate: UInt8 = 0
   public var sectors = ListState()
   public var marks: [UInt32: SectorMark] = [:]
   /// The sector read last: its address and bytes.

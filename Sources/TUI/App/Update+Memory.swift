@@ -1,9 +1,11 @@
 internal import DfuSe
 
 /// Memory screen keys: ↑↓ sector, Enter reads it, PgUp/PgDn/jk scroll the
-/// dump, `g` goes to an address, `n` next difference.
+/// dump, `g` goes to an address, `n` next difference, `a` the next alternate setting.
 func memoryKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-  guard let d = state.selectedDevice, let map = d.map(0) else { return [] }
+  guard let d = state.selectedDevice else { return [] }
+  if key == .char("a") { return nextAlternate(&state, d) }
+  guard let map = d.map(state.memory.alternate) else { return [] }
   let sectors = map.sectors
   let rows = max(0, (state.memory.dump.count + 15) / 16)
   switch key {
@@ -29,7 +31,8 @@ func memoryKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     guard state.memory.sectors.selected < sectors.count else { return [] }
     let s = sectors[state.memory.sectors.selected]
     guard s.access.contains(.readable) else { state.status = "That sector is not readable."; return [] }
-    return startRead(&state, .readSector(deviceID: d.id, alternate: 0, address: s.address, count: Int(s.size)), kind: .readSector)
+    return startRead(&state, .readSector(deviceID: d.id, alternate: state.memory.alternate, address: s.address,
+                                         count: Int(s.size)), kind: .readSector)
   default: break
   }
   return []
@@ -37,7 +40,7 @@ func memoryKey(_ state: inout AppState, _ key: Key) -> [Effect] {
 
 /// Goes to the sector holding `address` and reads it, scrolled to the address.
 func goTo(_ state: inout AppState, _ address: UInt32) -> [Effect] {
-  guard let d = state.selectedDevice, let map = d.map(0) else { return [] }
+  guard let d = state.selectedDevice, let map = d.map(state.memory.alternate) else { return [] }
   let sectors = map.sectors
   guard let i = sectors.firstIndex(where: { address >= $0.address && UInt64(address) < $0.end }) else {
     state.dialog = .gotoAddress(text: hex32(address), error: "\(hex32(address)) is outside \"\(map.name)\"")
@@ -49,6 +52,21 @@ func goTo(_ state: inout AppState, _ address: UInt32) -> [Effect] {
   state.memory.dumpScroll = Int(address - sectors[i].address) / 16
   if effects.isEmpty { effects = [] }
   return effects
+}
+
+/// Shows the next alternate setting that has a memory map (option bytes, OTP, …: each
+/// segment to scale, read-only browsing like the flash).
+func nextAlternate(_ state: inout AppState, _ d: DeviceSummary) -> [Effect] {
+  let numbers = d.maps.filter { $0.map != nil }.map(\.number)
+  guard numbers.count > 1 else { state.status = "This board has one memory map."; return [] }
+  let i = numbers.firstIndex(of: state.memory.alternate) ?? -1
+  state.memory.alternate = numbers[(i + 1) % numbers.count]
+  state.memory.sectors = ListState()
+  state.memory.dump = []
+  state.memory.dumpAddress = nil
+  state.memory.dumpScroll = 0
+  state.status = "Alternate setting \(state.memory.alternate): \(d.map(state.memory.alternate)?.name ?? "?")."
+  return []
 }
 
 /// What a read sector holds: blank, same as / differs from the file, or data.

@@ -98,7 +98,7 @@ public enum AppView {
       h = [KeyHint("↑↓", "select"), KeyHint("Enter", "open"), KeyHint("r", "refresh"), KeyHint("2", "memory"), KeyHint("4", "flash")]
     case .memory:
       h = [KeyHint("↑↓", "sector"), KeyHint("Enter", "read"), KeyHint("PgUp/PgDn jk", "scroll"), KeyHint("g", "go to"),
-           KeyHint("n", "next diff")]
+           KeyHint("n", "next diff"), KeyHint("a", "alt")]
     case .options:
       h = [KeyHint("↑↓", "field"), KeyHint("Enter", "edit"), KeyHint("u/U", "undo"), KeyHint("w", "write"),
            KeyHint("R", "reload"), KeyHint("b", "BOOT0")]

@@ -8,7 +8,7 @@ public enum HelpView {
     ("q, Ctrl-C", "quit (asks while a job runs)"),
     ("Ctrl-Z", "suspend (fg resumes)"),
     ("Devices: r", "refresh the list (it also updates every second)"),
-    ("Memory: g  n", "go to address; next difference from the file"),
+    ("Memory: g  n  a", "go to address; next difference from the file; next alternate setting (option bytes, OTP)"),
     ("Options: u U  w  R  b", "undo field/all; write (confirm); read again; BOOT0 pin"),
     ("Flash: /  Tab", "type a path; Tab completes it"),
     ("Flash: f  c", "flash (confirm); cancel (asks; stops between transfers)"),

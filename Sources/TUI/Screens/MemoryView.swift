@@ -25,7 +25,7 @@ public enum MemoryView {
   }
 
   public static func render(_ state: AppState, _ area: Rect, _ buffer: inout ScreenBuffer) {
-    guard let d = state.selectedDevice, let map = d.map(0) else {
+    guard let d = state.selectedDevice, let map = d.map(state.memory.alternate) else {
       Block(title: "Memory").render(area, &buffer)
       Paragraph([Line("Select a board on the Devices screen (1) first.", .dim)]).render(area.inset(2), &buffer)
       return
@@ -40,7 +40,7 @@ public enum MemoryView {
     let cells = max(1, mapInner.width * mapRows)
     let perCell = max(1, (sectors.count + cells - 1) / cells)
     let scale = perCell > 1 ? " (\(perCell) a cell)" : ""
-    let mapBlock = Block(title: Line("\(map.name) \(map.segments.first.map { hex32($0.start) } ?? "") · \(sectors.count) sectors\(scale) · \(formatByteCount(total))\(fileNote)"))
+    let mapBlock = Block(title: Line("alt \(state.memory.alternate) \(map.name) \(map.segments.first.map { hex32($0.start) } ?? "") · \(sectors.count) sectors\(scale) · \(formatByteCount(total))\(fileNote)"))
     mapBlock.render(parts[0], &buffer)
     let inner = mapInner
     let selected = state.memory.sectors.selected
