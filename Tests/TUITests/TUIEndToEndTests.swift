@@ -123,7 +123,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("app.bin").path
     let steps = ["wait:DFU devices (1)", "keys:4", "keys:/", "keys:\\x15\(path)\\r", "wait:Plan:", "keys:f", "wait:Flash?",
-                 "keys:y", "wait:disconnected during write", "wait:Reconnect the board", "keys:1", "wait:DFU devices (",
+                 "keys:y", "wait:disconnected during write", "keys:1", "wait:DFU devices (",
                  "keys:q", "exit:0"]
     let run = try Self.play(steps, args: ["simulate", "--profile", "stm32l476", "--sim-time", "instant", "--disconnect-after", "2048",
                                           "--", Self.binary.path, "--address", "0x08000000"], in: dir)

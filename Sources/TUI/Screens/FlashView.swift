@@ -6,7 +6,9 @@ public enum FlashView {
   public static func render(_ state: AppState, _ area: Rect, _ buffer: inout ScreenBuffer) {
     let plan = state.plan  // planned once per frame: it pads the whole image
     let top = topLines(state, plan, width: area.width - 4, buffer.glyphs)
-    let parts = area.rows([min(top.count + 2, area.height / 2 + 2), 0])
+    // After a job its result is what the user reads: the plan then gets a third of the screen.
+    let topShare = state.job == nil && state.flash.result != nil ? area.height / 3 : area.height / 2
+    let parts = area.rows([min(top.count + 2, topShare + 2), 0])
     let fileTitle = state.flash.file.map { f in
       "\(f.name) · \(f.format) · \(formatByteCount(UInt64(f.image.byteCount))) · CRC32 0x\(hex8(f.crc32))"
     } ?? "No file loaded"
