@@ -99,6 +99,22 @@ import Testing
     #expect(run.status == 0, "\(run.output)")
   }
 
+  /// Watch: the file changes on disk (as a build rewrites it) and the board follows with a
+  /// differential flash that skips the sectors that already match.
+  @Test func watchReflashesDifferentiallyWhenTheFileChanges() throws {
+    let dir = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let steps = [
+      "wait:Plan:", "keys:w", "wait:[x]w watch", "keys:f", "wait:Flash?", "keys:y", "wait:Wrote and verified",
+      // Change one byte in the last 2 KiB page of the image, in place.
+      "shell:printf 'Z' | dd of=app.bin bs=1 seek=5000 conv=notrunc status=none",
+      "wait:unchanged", "dump:rewatched", "keys:q", "exit:0",
+    ]
+    let run = try Self.play(steps, args: ["app.bin", "--address", "0x08000000"] + Self.sim, in: dir, size: "120x40")
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.output.contains("1 erased and written"), "only the changed page is rewritten: \(run.output)")
+  }
+
   /// The board as a real USB device (umockdev, `dfutui simulate -- dfutui`): the TUI runs the
   /// libusb transport, and the option-byte write's reset and re-enumeration go over it too.
   @Test func throughRealLibusbUnderDfutuiSimulate() throws {

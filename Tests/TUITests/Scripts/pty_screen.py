@@ -14,7 +14,7 @@ Steps (one argument each):
   colored:yes|no   some cell has a colour / no cell has one
 Exits 0 when every step passed, 1 with the screen printed otherwise.
 """
-import os, pty, select, signal, struct, fcntl, termios, time, sys
+import os, pty, select, signal, struct, fcntl, termios, time, sys, subprocess
 import pyte
 
 # What xterm sends in keypad-transmit mode (curses turns it on): application cursor keys.
@@ -135,6 +135,11 @@ def main():
             pump(0.15)
         elif kind == "sleep":
             pump(float(arg))
+        elif kind == "shell":
+            # A change made outside the TUI while it runs (e.g. a build rewriting the file).
+            if subprocess.run(arg, shell=True).returncode != 0:
+                fail(step)
+            pump(0.1)
         elif kind == "resize":
             c, r = map(int, arg.split("x"))
             screen.resize(r, c)
