@@ -29,21 +29,31 @@ final class DeviceContext {
     for (index, name) in options.simulate.enumerated() {
       let profile = SimulatedProfile.named(name)!
       let serial = SimulatedSTM32.defaultSerial(profile: profile, index: index)
+      let faults = options.simulatedFaults(forBoard: index)
       if let dir = options.simulatorState.map({ Self.stateDirectory($0, index: index, count: options.simulate.count) }),
          SimulatedSTM32.hasSavedState(in: dir) {
         do {
-          boards.append(try SimulatedSTM32(restoringFrom: dir, profile: profile, clock: clock, serialNumber: serial))
+          boards.append(try SimulatedSTM32(restoringFrom: dir, profile: profile, clock: clock, serialNumber: serial,
+                                           faults: faults))
         } catch {
           throw Exit.fail("cannot load simulator state from \(dir): \(FileErrorText.describe(error))", code: Exit.inputRejected)
         }
       } else {
-        boards.append(SimulatedSTM32(profile: profile, clock: clock, serialNumber: serial))
+        boards.append(SimulatedSTM32(profile: profile, clock: clock, serialNumber: serial, faults: faults))
       }
     }
     self.boards = boards
     let simulated = SimulatedBus(boards: boards)
     simulated.link = .fullSpeed
     bus = simulated
+  }
+
+  /// Opens a bus for one worker thread of a bench run: the simulated bus is
+  /// shared (thread-safe), USB gets a libusb context per thread.
+  var workerBus: BenchFlash.BusFactory {
+    if let simulated = bus as? SimulatedBus { return { simulated } }
+    let logger = self.logger
+    return { () throws(TransportError) -> any DFUBus in try LibUSBBus(logger: logger) }
   }
 
   static func stateDirectory(_ base: String, index: Int, count: Int) -> String {

@@ -17,6 +17,16 @@ struct DeviceOptions: ParsableArguments {
           help: ArgumentHelp("Simulated time: real (flash takes as long as on a chip) or instant.", valueName: "mode"))
   var simulatorTime: SimulatedTime = .real
 
+  @Option(name: .customLong("sim-fault-board"),
+          help: ArgumentHelp("Test hook: the simulated board (1-based, --simulate order) the fault options apply to.",
+                             visibility: .hidden))
+  var simulatorFaultBoard: Int?
+
+  @Option(name: .customLong("sim-disconnect-after"),
+          help: ArgumentHelp("Test hook: simulated boards (only --sim-fault-board's, if given) drop off the bus once this many bytes were downloaded.",
+                             visibility: .hidden))
+  var simulatorDisconnectAfter: Int?
+
   @Option(name: [.customShort("d"), .customLong("device")],
           help: ArgumentHelp("Only devices with this USB ID, hex VID:PID; either may be empty, and VID alone means any product.", valueName: "vid:pid"))
   var device: VidPid?
@@ -50,12 +60,25 @@ struct DeviceOptions: ParsableArguments {
       let known = SimulatedProfile.all.map(\.name).joined(separator: ", ")
       throw ValidationError("unknown simulated board '\(name)'; choose one of: \(known)")
     }
+    if let board = simulatorFaultBoard, !(1...max(1, simulate.count)).contains(board) || simulate.isEmpty {
+      throw ValidationError("--sim-fault-board must name one of the --simulate boards (1…\(simulate.count))")
+    }
+    if simulatorFaultBoard != nil && simulatorDisconnectAfter == nil {
+      throw ValidationError("--sim-fault-board needs a fault: --sim-disconnect-after BYTES")
+    }
     if simulatorState != nil && simulate.isEmpty {
       throw ValidationError("--sim-state needs --simulate")
     }
     if let problem = simulatorState.flatMap(FirmwareFiles.stateDirectoryProblem) { throw ValidationError(problem) }
     if let path, let problem = USBPath.problem(path) { throw ValidationError("-p/--path: " + problem) }
     if let serial, let problem = serialNumberProblem(serial) { throw ValidationError("-S/--serial: " + problem) }
+  }
+
+  /// The faults injected into simulated board `index` (0-based): the
+  /// `--sim-fault-board`'s, or every board's when none is named.
+  func simulatedFaults(forBoard index: Int) -> SimulatedFaults {
+    if let board = simulatorFaultBoard, board != index + 1 { return SimulatedFaults() }
+    return SimulatedFaults(disconnectAfterBytes: simulatorDisconnectAfter)
   }
 
   /// The chip behind `device`, narrowed by `--family`.
