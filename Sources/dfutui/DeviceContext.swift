@@ -1,6 +1,7 @@
 import ArgumentParser
 import DfuSe
 import DfuSeSimulator
+import Foundation
 import Logging
 
 /// The bus a command talks to (USB or simulated boards) and the clock it
@@ -46,6 +47,28 @@ final class DeviceContext {
     let simulated = SimulatedBus(boards: boards)
     simulated.link = .fullSpeed
     bus = simulated
+    Self.startPlugSchedule(options.plugSchedule ?? [], boards: boards)
+  }
+
+  /// `--sim-plug-schedule`: the listed boards start unplugged; a thread plugs
+  /// each at its time, in real time whatever `--sim-time` says. A board
+  /// already on the bus is re-plugged: off the bus for 300 ms, then back.
+  static func startPlugSchedule(_ events: [(board: Int, milliseconds: Int)], boards: [SimulatedSTM32]) {
+    guard !events.isEmpty else { return }
+    for index in Set(events.map(\.board)) { boards[index].unplug() }
+    let plan = events.map { (boards[$0.board], Duration.milliseconds($0.milliseconds)) }
+    Thread {
+      let clock = SystemClock()
+      let start = clock.now
+      for (board, at) in plan {
+        clock.sleep(for: at - (clock.now - start))
+        if board.isConnected {
+          board.unplug()
+          clock.sleep(for: .milliseconds(300))
+        }
+        board.reconnect()
+      }
+    }.start()
   }
 
   /// Opens a bus for one worker thread of a bench run: the simulated bus is

@@ -27,6 +27,11 @@ struct DeviceOptions: ParsableArguments {
                              visibility: .hidden))
   var simulatorDisconnectAfter: Int?
 
+  @Option(name: .customLong("sim-plug-schedule"),
+          help: ArgumentHelp("Test hook: BOARD:MS,… plugs (or re-plugs) simulated board BOARD (1-based) MS ms after start; listed boards start unplugged.",
+                             visibility: .hidden))
+  var simulatorPlugSchedule: String?
+
   @Option(name: [.customShort("d"), .customLong("device")],
           help: ArgumentHelp("Only devices with this USB ID, hex VID:PID; either may be empty, and VID alone means any product.", valueName: "vid:pid"))
   var device: VidPid?
@@ -66,6 +71,9 @@ struct DeviceOptions: ParsableArguments {
     if simulatorFaultBoard != nil && simulatorDisconnectAfter == nil {
       throw ValidationError("--sim-fault-board needs a fault: --sim-disconnect-after BYTES")
     }
+    if simulatorPlugSchedule != nil && plugSchedule == nil {
+      throw ValidationError("--sim-plug-schedule: give BOARD:MS,… with boards 1…\(simulate.count)")
+    }
     if simulatorState != nil && simulate.isEmpty {
       throw ValidationError("--sim-state needs --simulate")
     }
@@ -79,6 +87,19 @@ struct DeviceOptions: ParsableArguments {
   func simulatedFaults(forBoard index: Int) -> SimulatedFaults {
     if let board = simulatorFaultBoard, board != index + 1 { return SimulatedFaults() }
     return SimulatedFaults(disconnectAfterBytes: simulatorDisconnectAfter)
+  }
+
+  /// `--sim-plug-schedule` as (0-based board, milliseconds) pairs, nil when malformed.
+  var plugSchedule: [(board: Int, milliseconds: Int)]? {
+    guard let text = simulatorPlugSchedule else { return [] }
+    var events: [(board: Int, milliseconds: Int)] = []
+    for item in text.split(separator: ",") {
+      let parts = item.split(separator: ":")
+      guard parts.count == 2, let board = Int(parts[0]), let ms = Int(parts[1]), (1...simulate.count).contains(board),
+            ms >= 0 else { return nil }
+      events.append((board - 1, ms))
+    }
+    return events.isEmpty ? nil : events.sorted { $0.milliseconds < $1.milliseconds }
   }
 
   /// The chip behind `device`, narrowed by `--family`.

@@ -106,3 +106,41 @@ func crc32Hex(_ bytes: [UInt8]) -> String {
   let hex = String(crc ^ 0xFFFF_FFFF, radix: 16, uppercase: true)
   return String(repeating: "0", count: 8 - hex.count) + hex
 }
+
+/// `write --each-new`: boards plugged at staggered times are flashed as they
+/// appear, a re-plug is flashed again, Ctrl-C ends the loop with the table.
+@Suite struct BenchLoopCLITests {
+  @Test func boardsPluggedOneAfterAnotherAreEachFlashedOncePerPlugAndCtrlCEndsWithTheSummary() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", [0x00, 0x00, 0x02, 0x20, 0xC1, 0x01, 0x00, 0x08] + testBytes(9000, seed: 8))
+    let record = dir.path("loop.jsonl")
+    let process = Process()
+    process.executableURL = CLI.binary
+    process.arguments = ["write", file, "--address", "0x08000000", "--each-new", "--record", record,
+                         "--simulate", "stm32l476", "--simulate", "stm32f405", "--simulate", "stm32l476",
+                         "--sim-time", "instant", "--sim-plug-schedule", "1:0,2:400,3:800,1:1400"]
+    _ = FileManager.default.createFile(atPath: dir.path("out"), contents: nil)
+    _ = FileManager.default.createFile(atPath: dir.path("err"), contents: nil)
+    process.standardOutput = FileHandle(forWritingAtPath: dir.path("out"))
+    process.standardError = FileHandle(forWritingAtPath: dir.path("err"))
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    func lines() -> [String] {
+      ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+    let deadline = Date().addingTimeInterval(60)
+    while lines().count < 4 && Date() < deadline && process.isRunning { usleep(50_000) }
+    usleep(500_000)  // a fifth flash, if the loop wrongly made one, would land now
+    #expect(process.isRunning, "the loop waits for the next board until Ctrl-C")
+    process.interrupt()
+    process.waitUntilExit()
+    let out = (try? String(contentsOfFile: dir.path("out"), encoding: .utf8)) ?? ""
+    let err = (try? String(contentsOfFile: dir.path("err"), encoding: .utf8)) ?? ""
+    #expect(process.terminationStatus == 0, "\(out)\n\(err)")
+    #expect(out.contains("4 boards: 4 verified, 0 failed"), "\(out)\n\(err)")
+    let ports = try lines().map { line in
+      try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["port"] as? String
+    }
+    #expect(ports == ["1-1", "1-2", "1-3", "1-1"], "in plug order, 1-1 once per plug: \(ports)")
+  }
+}

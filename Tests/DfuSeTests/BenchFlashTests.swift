@@ -119,3 +119,36 @@ import DfuSeSimulator
     }
   }
 }
+
+/// Loop mode's plug bookkeeping: one flash per plug, never two at once on a board.
+@Suite struct PlugTrackerTests {
+  static func device(_ port: UInt8, address: UInt8 = 5) -> DFUDeviceInfo {
+    DFUDeviceInfo(vendorID: 0x0483, productID: 0xDF11, deviceRelease: 0x2200, manufacturer: nil, product: nil,
+                  serialNumber: nil, busNumber: 1, portNumbers: [port], deviceAddress: address, interfaceNumber: 0,
+                  interfaceProtocol: 2, alternateSettings: [], functionalDescriptor: nil)
+  }
+
+  @Test func aBoardIsStartedOncePerPlugAndAReplugDuringItsJobWaitsForIt() {
+    var tracker = PlugTracker()
+    #expect(tracker.poll([Self.device(1)]).map(\.path) == ["1-1"])
+    #expect(tracker.poll([Self.device(1), Self.device(2)]).map(\.path) == ["1-2"], "a board that stays is not restarted")
+    #expect(tracker.poll([Self.device(2)]).isEmpty)  // 1-1 unplugged mid-job
+    #expect(tracker.poll([Self.device(1, address: 9), Self.device(2)]).isEmpty, "1-1's first job still runs")
+    #expect(tracker.finished(port: "1-1")?.deviceAddress == 9, "the re-plug starts when the first job ends")
+    #expect(tracker.busyPorts == ["1-1", "1-2"])
+    #expect(tracker.finished(port: "1-2") == nil)
+    #expect(tracker.poll([Self.device(1, address: 9), Self.device(2)]).isEmpty, "1-2 stayed: no second flash")
+    #expect(tracker.finished(port: "1-1") == nil)
+    #expect(tracker.poll([Self.device(2)]).isEmpty)
+    #expect(tracker.poll([Self.device(1, address: 11), Self.device(2)]).map(\.path) == ["1-1"], "a new plug, a new flash")
+  }
+
+  @Test func aReplugThatLeavesAgainBeforeItsTurnIsDropped() {
+    var tracker = PlugTracker()
+    _ = tracker.poll([Self.device(3)])
+    _ = tracker.poll([])
+    _ = tracker.poll([Self.device(3, address: 7)])
+    _ = tracker.poll([])
+    #expect(tracker.finished(port: "1-3") == nil)
+  }
+}

@@ -32,7 +32,9 @@ struct WriteCommand: ParsableCommand {
   @Flag(help: "With --leave: leave even if the vector table does not look bootable.") var force = false
   @Flag(help: "Flash every matching DFU device in parallel (production bench; README: Production bench).")
   var all = false
-  @Option(help: ArgumentHelp("With --all: append one JSON line per board to this file (audit record).", valueName: "file"))
+  @Flag(help: "Wait for boards to be plugged in and flash each one as it appears, until Ctrl-C (README: Production bench).")
+  var eachNew = false
+  @Option(help: ArgumentHelp("With --all or --each-new: append one JSON line per board to this file (audit record).", valueName: "file"))
   var record: String?
 
   func run() throws {
@@ -42,10 +44,10 @@ struct WriteCommand: ParsableCommand {
     if leave && noVerify && !force {
       throw Exit.fail("--leave needs a verified write; drop --no-verify or add --force", code: Exit.usage)
     }
-    if all || record != nil {
+    if all || eachNew || record != nil {
       if let problem = benchProblem { throw Exit.fail(problem, code: Exit.usage) }
       try BenchFlow(file: file, address: address?.value, format: format, options: options, leave: leave, force: force,
-                    recordPath: record).run(device)
+                    recordPath: record, eachNew: eachNew).run(device)
       return
     }
     try WriteFlow(file: file, address: address?.value, format: format, options: options, backupPath: backup, leave: leave,
@@ -55,7 +57,8 @@ struct WriteCommand: ParsableCommand {
 
   /// Options a bench run (`--all`) cannot honour, as a usage error.
   var benchProblem: String? {
-    if !all { return "--record needs --all" }
+    if !all && !eachNew { return "--record needs --all or --each-new" }
+    if all && eachNew { return "choose --all (the boards plugged in now) or --each-new (each board as it is plugged in)" }
     if json { return "--json cannot describe several boards; use --record FILE for one JSON line per board" }
     if backup != nil { return "--backup names one file and --all writes several boards; back them up one at a time" }
     if noVerify { return "--all needs a verified write on every board; drop --no-verify" }
