@@ -193,3 +193,4 @@ let debug = hostCPU(Logger(label: "bench") { _ in DiscardingLogHandler(logLevel:
 let trace = hostCPU(Logger(label: "bench") { _ in DiscardingLogHandler(logLevel: .trace) })
 print("  flash only (\(off.transfers) transfers), best of 7:")
 print("  trace off \(fmt(off.cpu * 1000, 1)) ms, -v \(fmt(debug.cpu * 1000, 1)) ms, -vv \(fmt(trace.cpu * 1000, 1)) ms")
+benchParallel()

@@ -1,10 +1,19 @@
 public import DfuSe
+import Synchronization
 
 /// A bench of simulated boards on USB bus 1: board *i* sits on port *i* + 1.
-public final class SimulatedBus: DFUBus {
+///
+/// Thread-safe (a production bench runs one job per board on its own thread,
+/// issue 14): the board list is fixed, each board guards its own state, and
+/// the link setting sits behind a lock.
+public final class SimulatedBus: DFUBus, Sendable {
   public let boards: [SimulatedSTM32]
+  private let linkSetting = Mutex(SimulatedUSBLink.instant)
   /// USB transfer time given to every transport this bus opens (none by default).
-  public var link = SimulatedUSBLink.instant
+  public var link: SimulatedUSBLink {
+    get { linkSetting.withLock { $0 } }
+    set { linkSetting.withLock { $0 = newValue } }
+  }
 
   public init(boards: [SimulatedSTM32]) {
     self.boards = boards

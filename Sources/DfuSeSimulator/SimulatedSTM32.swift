@@ -152,6 +152,10 @@ public final class SimulatedSTM32: Sendable {
     }
   }
 
+  /// Pulls the board off the bus, as an unplugged cable does (back on ``reconnect()``).
+  /// Transports opened before become unusable.
+  public func unplug() { withCore { $0.dropOff(.unplugged) } }
+
   // MARK: Transport support
 
   /// Opens the DFU interface of this board and selects `alternateSetting`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DfuSe
 import DfuSeSimulator
+import Foundation
 import Logging
 
 /// The bus a command talks to (USB or simulated boards) and the clock it
@@ -29,21 +30,53 @@ final class DeviceContext {
     for (index, name) in options.simulate.enumerated() {
       let profile = SimulatedProfile.named(name)!
       let serial = SimulatedSTM32.defaultSerial(profile: profile, index: index)
+      let faults = options.simulatedFaults(forBoard: index)
       if let dir = options.simulatorState.map({ Self.stateDirectory($0, index: index, count: options.simulate.count) }),
          SimulatedSTM32.hasSavedState(in: dir) {
         do {
-          boards.append(try SimulatedSTM32(restoringFrom: dir, profile: profile, clock: clock, serialNumber: serial))
+          boards.append(try SimulatedSTM32(restoringFrom: dir, profile: profile, clock: clock, serialNumber: serial,
+                                           faults: faults))
         } catch {
           throw Exit.fail("cannot load simulator state from \(dir): \(FileErrorText.describe(error))", code: Exit.inputRejected)
         }
       } else {
-        boards.append(SimulatedSTM32(profile: profile, clock: clock, serialNumber: serial))
+        boards.append(SimulatedSTM32(profile: profile, clock: clock, serialNumber: serial, faults: faults))
       }
     }
     self.boards = boards
     let simulated = SimulatedBus(boards: boards)
     simulated.link = .fullSpeed
     bus = simulated
+    Self.startPlugSchedule(options.plugSchedule ?? [], boards: boards)
+  }
+
+  /// `--sim-plug-schedule`: the listed boards start unplugged; a thread plugs
+  /// each at its time, in real time whatever `--sim-time` says. A board
+  /// already on the bus is re-plugged: off the bus for 300 ms, then back.
+  static func startPlugSchedule(_ events: [(board: Int, milliseconds: Int)], boards: [SimulatedSTM32]) {
+    guard !events.isEmpty else { return }
+    for index in Set(events.map(\.board)) { boards[index].unplug() }
+    let plan = events.map { (boards[$0.board], Duration.milliseconds($0.milliseconds)) }
+    Thread {
+      let clock = SystemClock()
+      let start = clock.now
+      for (board, at) in plan {
+        clock.sleep(for: at - (clock.now - start))
+        if board.isConnected {
+          board.unplug()
+          clock.sleep(for: .milliseconds(300))
+        }
+        board.reconnect()
+      }
+    }.start()
+  }
+
+  /// Opens a bus for one worker thread of a bench run: the simulated bus is
+  /// shared (thread-safe), USB gets a libusb context per thread.
+  var workerBus: BenchFlash.BusFactory {
+    if let simulated = bus as? SimulatedBus { return { simulated } }
+    let logger = self.logger
+    return { () throws(TransportError) -> any DFUBus in try LibUSBBus(logger: logger) }
   }
 
   static func stateDirectory(_ base: String, index: Int, count: Int) -> String {

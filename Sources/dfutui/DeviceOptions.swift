@@ -17,6 +17,21 @@ struct DeviceOptions: ParsableArguments {
           help: ArgumentHelp("Simulated time: real (flash takes as long as on a chip) or instant.", valueName: "mode"))
   var simulatorTime: SimulatedTime = .real
 
+  @Option(name: .customLong("sim-fault-board"),
+          help: ArgumentHelp("Test hook: the simulated board (1-based, --simulate order) the fault options apply to.",
+                             visibility: .hidden))
+  var simulatorFaultBoard: Int?
+
+  @Option(name: .customLong("sim-disconnect-after"),
+          help: ArgumentHelp("Test hook: simulated boards (only --sim-fault-board's, if given) drop off the bus once this many bytes were downloaded.",
+                             visibility: .hidden))
+  var simulatorDisconnectAfter: Int?
+
+  @Option(name: .customLong("sim-plug-schedule"),
+          help: ArgumentHelp("Test hook: BOARD:MS,… plugs (or re-plugs) simulated board BOARD (1-based) MS ms after start; listed boards start unplugged.",
+                             visibility: .hidden))
+  var simulatorPlugSchedule: String?
+
   @Option(name: [.customShort("d"), .customLong("device")],
           help: ArgumentHelp("Only devices with this USB ID, hex VID:PID; either may be empty, and VID alone means any product.", valueName: "vid:pid"))
   var device: VidPid?
@@ -50,12 +65,41 @@ struct DeviceOptions: ParsableArguments {
       let known = SimulatedProfile.all.map(\.name).joined(separator: ", ")
       throw ValidationError("unknown simulated board '\(name)'; choose one of: \(known)")
     }
+    if let board = simulatorFaultBoard, !(1...max(1, simulate.count)).contains(board) || simulate.isEmpty {
+      throw ValidationError("--sim-fault-board must name one of the --simulate boards (1…\(simulate.count))")
+    }
+    if simulatorFaultBoard != nil && simulatorDisconnectAfter == nil {
+      throw ValidationError("--sim-fault-board needs a fault: --sim-disconnect-after BYTES")
+    }
+    if simulatorPlugSchedule != nil && plugSchedule == nil {
+      throw ValidationError("--sim-plug-schedule: give BOARD:MS,… with boards 1…\(simulate.count)")
+    }
     if simulatorState != nil && simulate.isEmpty {
       throw ValidationError("--sim-state needs --simulate")
     }
     if let problem = simulatorState.flatMap(FirmwareFiles.stateDirectoryProblem) { throw ValidationError(problem) }
     if let path, let problem = USBPath.problem(path) { throw ValidationError("-p/--path: " + problem) }
     if let serial, let problem = serialNumberProblem(serial) { throw ValidationError("-S/--serial: " + problem) }
+  }
+
+  /// The faults injected into simulated board `index` (0-based): the
+  /// `--sim-fault-board`'s, or every board's when none is named.
+  func simulatedFaults(forBoard index: Int) -> SimulatedFaults {
+    if let board = simulatorFaultBoard, board != index + 1 { return SimulatedFaults() }
+    return SimulatedFaults(disconnectAfterBytes: simulatorDisconnectAfter)
+  }
+
+  /// `--sim-plug-schedule` as (0-based board, milliseconds) pairs, nil when malformed.
+  var plugSchedule: [(board: Int, milliseconds: Int)]? {
+    guard let text = simulatorPlugSchedule else { return [] }
+    var events: [(board: Int, milliseconds: Int)] = []
+    for item in text.split(separator: ",") {
+      let parts = item.split(separator: ":")
+      guard parts.count == 2, let board = Int(parts[0]), let ms = Int(parts[1]), (1...simulate.count).contains(board),
+            ms >= 0 else { return nil }
+      events.append((board - 1, ms))
+    }
+    return events.isEmpty ? nil : events.sorted { $0.milliseconds < $1.milliseconds }
   }
 
   /// The chip behind `device`, narrowed by `--family`.

@@ -10,13 +10,16 @@ final class ProgressReporter {
   private var lastQuarter = -1
   private var lastDraw: Duration = .zero
   private var lineOpen = false
+  /// Put before every line (`[1-2] `: the board's port on a bench run).
+  private let prefix: String
 
   /// Below this many bytes a phase is too short for plain progress lines.
   static let plainThreshold = 8 * 1024
 
-  init(clock: any BlockingClock, live: Bool = Console.stderrIsTerminal) {
+  init(clock: any BlockingClock, live: Bool = Console.stderrIsTerminal, prefix: String = "") {
     self.clock = clock
     self.live = live
+    self.prefix = prefix
   }
 
   func update(_ p: OperationProgress) {
@@ -39,7 +42,7 @@ final class ProgressReporter {
       let quarter = p.completedBytes * 4 / p.totalBytes
       guard quarter > lastQuarter else { return }
       lastQuarter = quarter
-      Console.status("\(Self.label(p.phase)): \(quarter * 25)% (\(Self.size(p.completedBytes)) of \(Self.size(p.totalBytes)))\n")
+      Console.status(prefix + "\(Self.label(p.phase)): \(quarter * 25)% (\(Self.size(p.completedBytes)) of \(Self.size(p.totalBytes)))\n")
     }
   }
 

@@ -15,17 +15,16 @@ struct TUICommand: ParsableCommand {
 
   @Argument(help: "Firmware file to open on the Flash screen.") var file: String?
   @Option(help: "Address of a raw binary's first byte, e.g. 0x08000000.") var address: Address?
-  @Option(name: .customLong("sim-disconnect-after"), help: .hidden) var disconnectAfter: Int?
   @OptionGroup var device: DeviceOptions
 
   func run() throws {
-    try TUILauncher.run(file: file, address: address?.value, device: device, disconnectAfter: disconnectAfter)
+    try TUILauncher.run(file: file, address: address?.value, device: device)
   }
 }
 
 /// Starts the TUI: checks for a terminal, builds the bus, runs the app.
 enum TUILauncher {
-  static func run(file: String?, address: UInt32?, device: DeviceOptions, disconnectAfter: Int?) throws(ExitCode) {
+  static func run(file: String?, address: UInt32?, device: DeviceOptions) throws(ExitCode) {
     guard isatty(0) == 1, isatty(1) == 1 else {
       Console.error("error: the TUI needs a terminal on stdin and stdout (this is a pipe or a file). "
                     + "For scripts use the commands: dfutui list, write FILE, read, erase, leave, options "
@@ -33,9 +32,6 @@ enum TUILauncher {
       throw ExitCode(Exit.usage)
     }
     let context = try DeviceContext(device)
-    if let disconnectAfter, let simulated = context.bus as? SimulatedBus {
-      for board in simulated.boards { board.faults.disconnectAfterBytes = disconnectAfter }
-    }
     let terminal: CursesTerminal
     do throws(TerminalError) {
       terminal = try CursesTerminal(environment: ProcessInfo.processInfo.environment)

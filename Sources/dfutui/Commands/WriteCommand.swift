@@ -30,6 +30,12 @@ struct WriteCommand: ParsableCommand {
   var noMassErase = false
   @Flag(help: "After a verified write, check the vector table and leave DFU (start the application).") var leave = false
   @Flag(help: "With --leave: leave even if the vector table does not look bootable.") var force = false
+  @Flag(help: "Flash every matching DFU device in parallel (production bench; README: Production bench).")
+  var all = false
+  @Flag(help: "Wait for boards to be plugged in and flash each one as it appears, until Ctrl-C (README: Production bench).")
+  var eachNew = false
+  @Option(help: ArgumentHelp("With --all or --each-new: append one JSON line per board to this file (audit record).", valueName: "file"))
+  var record: String?
 
   func run() throws {
     JSONOutput.begin("write", enabled: json)
@@ -38,8 +44,24 @@ struct WriteCommand: ParsableCommand {
     if leave && noVerify && !force {
       throw Exit.fail("--leave needs a verified write; drop --no-verify or add --force", code: Exit.usage)
     }
+    if all || eachNew || record != nil {
+      if let problem = benchProblem { throw Exit.fail(problem, code: Exit.usage) }
+      try BenchFlow(file: file, address: address?.value, format: format, options: options, leave: leave, force: force,
+                    recordPath: record, eachNew: eachNew).run(device)
+      return
+    }
     try WriteFlow(file: file, address: address?.value, format: format, options: options, backupPath: backup, leave: leave,
                   force: force)
       .run(device)
+  }
+
+  /// Options a bench run (`--all`) cannot honour, as a usage error.
+  var benchProblem: String? {
+    if !all && !eachNew { return "--record needs --all or --each-new" }
+    if all && eachNew { return "choose --all (the boards plugged in now) or --each-new (each board as it is plugged in)" }
+    if json { return "--json cannot describe several boards; use --record FILE for one JSON line per board" }
+    if backup != nil { return "--backup names one file and --all writes several boards; back them up one at a time" }
+    if noVerify { return "--all needs a verified write on every board; drop --no-verify" }
+    return nil
   }
 }

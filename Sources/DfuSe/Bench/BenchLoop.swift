@@ -1,0 +1,68 @@
+import Foundation
+public import Logging
+import Synchronization
+
+/// `write --each-new` (issue 14): polls the bus, flashes each board as it is
+/// plugged in (one thread and ``FlashJob`` per board, as ``BenchFlash``), and
+/// goes on until asked to stop; then waits for the running jobs.
+public final class BenchLoop: Sendable {
+  let request: FlashJobRequest
+  let makeBus: BenchFlash.BusFactory
+  let clock: any BlockingClock
+  let logger: Logger
+  let identify: @Sendable (DFUDeviceInfo) -> Result<ChipIdentity, JobError>
+  let observer: @Sendable (BoardIdentity) -> (JobEvent) -> Void
+  let finished: @Sendable (BenchOutcome) -> Void
+  let isCancelled: @Sendable () -> Bool
+  private let tracker = Mutex(PlugTracker())
+  private let outcomes = Mutex<[BenchOutcome]>([])
+  private let group = DispatchGroup()
+
+  /// - Parameters: as ``BenchFlash/run(_:targets:makeBus:clock:logger:observer:finished:isCancelled:)``;
+  ///   `identify` names each new board's chip (a failure fails that board only).
+  public init(_ request: FlashJobRequest, makeBus: @escaping BenchFlash.BusFactory, clock: any BlockingClock,
+              logger: Logger, identify: @escaping @Sendable (DFUDeviceInfo) -> Result<ChipIdentity, JobError>,
+              observer: @escaping @Sendable (BoardIdentity) -> (JobEvent) -> Void,
+              finished: @escaping @Sendable (BenchOutcome) -> Void = { _ in },
+              isCancelled: @escaping @Sendable () -> Bool = { false }) {
+    self.request = request
+    self.makeBus = makeBus
+    self.clock = clock
+    self.logger = logger
+    self.identify = identify
+    self.observer = observer
+    self.finished = finished
+    self.isCancelled = isCancelled
+  }
+
+  /// Polls `listDevices` (on this thread) every `interval` of `pollClock` until
+  /// `shouldStop`, starting a job per new plug; then waits for the jobs.
+  /// - Returns: every board's outcome, in the order they finished.
+  public func run(listDevices: () -> [DFUDeviceInfo], interval: Duration, pollClock: any BlockingClock,
+                  shouldStop: () -> Bool) -> [BenchOutcome] {
+    while !shouldStop() {
+      let devices = listDevices()
+      for device in tracker.withLock({ $0.poll(devices) }) { start(device) }
+      pollClock.sleep(for: interval)
+    }
+    group.wait()
+    return outcomes.withLock { $0 }
+  }
+
+  private func start(_ device: DFUDeviceInfo) {
+    group.enter()
+    let thread = Thread { [self] in
+      var boardLogger = logger
+      boardLogger[metadataKey: "port"] = "\(device.path)"
+      let target = BenchTarget(device: device, identity: identify(device))
+      let outcome = BenchFlash.flashOne(request, target: target, makeBus: makeBus, clock: clock, logger: boardLogger,
+                                        observer: observer(BoardIdentity(device)), isCancelled: isCancelled)
+      finished(outcome)
+      outcomes.withLock { $0.append(outcome) }
+      if let next = tracker.withLock({ $0.finished(port: device.path) }) { start(next) }
+      group.leave()
+    }
+    thread.name = "flash \(device.path)"
+    thread.start()
+  }
+}

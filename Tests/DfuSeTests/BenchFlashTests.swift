@@ -1,0 +1,154 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import DfuSe
+import DfuSeSimulator
+
+/// The production bench in the library (issue 14): one job per board on its
+/// own thread, a failure on one board confined to it, boards known by port.
+@Suite struct BenchFlashTests {
+  static let image: [UInt8] = [0x00, 0x10, 0x00, 0x20, 0x01, 0x01, 0x00, 0x08] + pattern(24_000, seed: 41)
+
+  static func request() throws -> FlashJobRequest {
+    try FlashJobRequest(fileBytes: image, fileName: "app.bin", rawAddress: 0x0800_0000)
+  }
+
+  static func targets(_ bus: SimulatedBus) -> [BenchTarget] {
+    bus.devices().map { BenchTarget(device: $0, identity: .success(ChipIdentity.identify($0))) }
+  }
+
+  /// Both jobs must be under way at the same time: each board's first
+  /// progress event waits (up to 10 s) for the other board's; run one after
+  /// the other, the first would wait in vain and the check below fails.
+  @Test func twoBoardsAreFlashedConcurrentlyAndBothVerify() throws {
+    let clock = VirtualClock()
+    let boards = [SimulatedSTM32(profile: .stm32l476, clock: clock), SimulatedSTM32(profile: .stm32f405, clock: clock)]
+    let bus = SimulatedBus(boards: boards)
+    let started = Atomic<Int>(0)
+    let overlapped = Atomic<Int>(0)
+    let outcomes = BenchFlash.run(try Self.request(), targets: Self.targets(bus), makeBus: { bus }, clock: clock,
+                                  logger: .silent, observer: { _ in
+      var first = true
+      return { event in
+        guard case .progress = event, first else { return }
+        first = false
+        started.add(1, ordering: .sequentiallyConsistent)
+        let deadline = Date().addingTimeInterval(10)
+        while started.load(ordering: .sequentiallyConsistent) < 2 && Date() < deadline { usleep(1000) }
+        if started.load(ordering: .sequentiallyConsistent) == 2 { overlapped.add(1, ordering: .sequentiallyConsistent) }
+      }
+    })
+    #expect(overlapped.load(ordering: .sequentiallyConsistent) == 2, "the two jobs did not run at the same time")
+    #expect(outcomes.map(\.board.portPath) == ["1-1", "1-2"])
+    #expect(outcomes.map(\.board.serialNumber) == boards.map(\.serialNumber))
+    for (outcome, board) in zip(outcomes, boards) {
+      #expect(outcome.verified, "\(outcome.board): \(outcome.errorText ?? "")")
+      #expect(board.memory(at: 0x0800_0000, count: Self.image.count) == Self.image)
+      #expect(outcome.phases.map(\.phase).contains(.write) && outcome.phases.map(\.phase).contains(.verify))
+    }
+  }
+
+  @Test func aBoardThatDisconnectsFailsAloneAndIsNamedAsADisconnect() throws {
+    let clock = VirtualClock()
+    let good = SimulatedSTM32(profile: .stm32f405, clock: clock)
+    let faulty = SimulatedSTM32(profile: .stm32l476, clock: clock, faults: SimulatedFaults(disconnectAfterBytes: 8192))
+    let other = SimulatedSTM32(profile: .stm32l476, clock: clock)
+    let bus = SimulatedBus(boards: [good, faulty, other])
+    let finished = Mutex<[String]>([])
+    let outcomes = BenchFlash.run(try Self.request(), targets: Self.targets(bus), makeBus: { bus }, clock: clock,
+                                  logger: .silent, observer: { _ in { _ in } },
+                                  finished: { o in finished.withLock { $0.append(o.board.portPath) } })
+    #expect(Set(finished.withLock { $0 }) == ["1-1", "1-2", "1-3"], "every board reports as it finishes")
+    #expect(outcomes[0].verified && outcomes[2].verified)
+    #expect(good.memory(at: 0x0800_0000, count: Self.image.count) == Self.image)
+    #expect(other.memory(at: 0x0800_0000, count: Self.image.count) == Self.image)
+    #expect(!outcomes[1].verified)
+    guard case .failure(.deviceLost(let loss)) = outcomes[1].result else {
+      Issue.record("expected a device loss, got \(outcomes[1].result)")
+      return
+    }
+    #expect(loss.phase == .write)
+    #expect(outcomes[1].errorText?.contains("the device disconnected during") == true)
+  }
+
+  @Test func aBoardWhoseChipIsUnknownFailsWithoutStoppingTheOthers() throws {
+    let clock = VirtualClock()
+    let bus = SimulatedBus(boards: [SimulatedSTM32(profile: .stm32f405, clock: clock),
+                                    SimulatedSTM32(profile: .stm32l476, clock: clock)])
+    var targets = Self.targets(bus)
+    targets[0].identity = .failure(.usage("--family l4 does not match this device"))
+    let outcomes = BenchFlash.run(try Self.request(), targets: targets, makeBus: { bus }, clock: clock, logger: .silent,
+                                  observer: { _ in { _ in } })
+    #expect(outcomes[0].errorText == "--family l4 does not match this device")
+    #expect(bus.boards[0].counters.bytesDownloaded == 0)
+    #expect(outcomes[1].verified)
+  }
+
+  /// Some ROMs (STM32L496) report a new serial after each power cycle: the port decides.
+  @Test func aBoardIsKnownByItsPortFirstAndItsSerialSecond() {
+    let a = BoardIdentity(portPath: "1-2", serialNumber: "2079288A5533")
+    #expect(a.isSameBoard(as: BoardIdentity(portPath: "1-2", serialNumber: "207A398B5533")))
+    #expect(!a.isSameBoard(as: BoardIdentity(portPath: "1-3", serialNumber: "2079288A5533")))
+    #expect(BoardIdentity(portPath: "1-0", serialNumber: "X").isSameBoard(as: BoardIdentity(portPath: "2-0", serialNumber: "X")))
+    #expect(!BoardIdentity(portPath: "1-0", serialNumber: nil).isSameBoard(as: BoardIdentity(portPath: "1-0", serialNumber: nil)))
+  }
+
+  @Test func theRecordAppendsOneCompleteJSONLinePerBoardAndKeepsWhatWasThere() throws {
+    let path = NSTemporaryDirectory() + "bench-\(UUID().uuidString).jsonl"
+    try Data("{\"earlier\":true}\n".utf8).write(to: URL(fileURLWithPath: path))
+    let log = try BenchRecordLog(path: path)
+    let outcome = BenchOutcome(board: BoardIdentity(portPath: "1-4", serialNumber: nil), chip: "STM32F405",
+                               bootloaderVersion: "V2.2", startedAt: Date(timeIntervalSince1970: 0),
+                               duration: .milliseconds(1500),
+                               phases: [.init(phase: .erase, duration: .milliseconds(500))],
+                               result: .failure(.device("gone")))
+    try log.append(BenchRecord(outcome, file: "app.bin", fileCRC32: 0xAB, options: .init(FlashOptions(), leave: false)))
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 2 && lines[0] == "{\"earlier\":true}")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+    #expect(json["time"] as? String == "1970-01-01T00:00:00Z")
+    #expect(json["port"] as? String == "1-4" && json["serial"] is NSNull)
+    #expect(json["fileCRC32"] as? String == "000000AB" && json["result"] as? String == "failed")
+    #expect(json["error"] as? String == "gone" && json["verified"] as? Bool == false)
+    #expect((json["phases"] as? [String: Double])?["erase"] == 0.5 && json["durationSeconds"] as? Double == 1.5)
+  }
+
+  @Test func aRecordFileThatCannotBeOpenedIsRefusedByName() {
+    #expect(throws: JobError.output("cannot open the record file /nonexistent-dir/r.jsonl for appending: No such file or directory")) {
+      _ = try BenchRecordLog(path: "/nonexistent-dir/r.jsonl")
+    }
+  }
+}
+
+/// Loop mode's plug bookkeeping: one flash per plug, never two at once on a board.
+@Suite struct PlugTrackerTests {
+  static func device(_ port: UInt8, address: UInt8 = 5) -> DFUDeviceInfo {
+    DFUDeviceInfo(vendorID: 0x0483, productID: 0xDF11, deviceRelease: 0x2200, manufacturer: nil, product: nil,
+                  serialNumber: nil, busNumber: 1, portNumbers: [port], deviceAddress: address, interfaceNumber: 0,
+                  interfaceProtocol: 2, alternateSettings: [], functionalDescriptor: nil)
+  }
+
+  @Test func aBoardIsStartedOncePerPlugAndAReplugDuringItsJobWaitsForIt() {
+    var tracker = PlugTracker()
+    #expect(tracker.poll([Self.device(1)]).map(\.path) == ["1-1"])
+    #expect(tracker.poll([Self.device(1), Self.device(2)]).map(\.path) == ["1-2"], "a board that stays is not restarted")
+    #expect(tracker.poll([Self.device(2)]).isEmpty)  // 1-1 unplugged mid-job
+    #expect(tracker.poll([Self.device(1, address: 9), Self.device(2)]).isEmpty, "1-1's first job still runs")
+    #expect(tracker.finished(port: "1-1")?.deviceAddress == 9, "the re-plug starts when the first job ends")
+    #expect(tracker.busyPorts == ["1-1", "1-2"])
+    #expect(tracker.finished(port: "1-2") == nil)
+    #expect(tracker.poll([Self.device(1, address: 9), Self.device(2)]).isEmpty, "1-2 stayed: no second flash")
+    #expect(tracker.finished(port: "1-1") == nil)
+    #expect(tracker.poll([Self.device(2)]).isEmpty)
+    #expect(tracker.poll([Self.device(1, address: 11), Self.device(2)]).map(\.path) == ["1-1"], "a new plug, a new flash")
+  }
+
+  @Test func aReplugThatLeavesAgainBeforeItsTurnIsDropped() {
+    var tracker = PlugTracker()
+    _ = tracker.poll([Self.device(3)])
+    _ = tracker.poll([])
+    _ = tracker.poll([Self.device(3, address: 7)])
+    _ = tracker.poll([])
+    #expect(tracker.finished(port: "1-3") == nil)
+  }
+}
