@@ -61,14 +61,9 @@ struct DeviceJSON: Encodable {
     var candidates: [String]
     var bootloaderVersion: String?
   }
-  var vendorID: UInt16
-  var productID: UInt16
-  var usbID: String
-  var path: String
-  var serial: String?
+  /// The same fields as the envelope's `device` (``JSONDevice``), written at this level.
+  var identity: JSONDevice
   var manufacturer: String?
-  var product: String?
-  var bcdDevice: UInt16
   var interface: UInt8
   var dfuMode: Bool
   var transferSize: UInt16?
@@ -78,14 +73,8 @@ struct DeviceJSON: Encodable {
   var alternateSettings: [Alt]
 
   init(_ d: DFUDeviceInfo, family: String?) {
-    vendorID = d.vendorID
-    productID = d.productID
-    usbID = d.vidPid
-    path = d.path
-    serial = d.serialNumber
+    identity = JSONDevice(d)
     manufacturer = d.manufacturer
-    product = d.product
-    bcdDevice = d.deviceRelease
     interface = d.interfaceNumber
     dfuMode = d.isDFUMode
     transferSize = d.functionalDescriptor?.transferSize
@@ -103,5 +92,22 @@ struct DeviceJSON: Encodable {
                 erasable: s.access.contains(.erasable), writable: s.access.contains(.writable))
       })
     }
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case manufacturer, interface, dfuMode, transferSize, dfuVersion, chip, alternateSettings
+  }
+
+  /// One flat object: the envelope's device keys and the listing's own.
+  func encode(to encoder: any Encoder) throws {
+    try identity.encode(to: encoder)
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encodeIfPresent(manufacturer, forKey: .manufacturer)
+    try c.encode(interface, forKey: .interface)
+    try c.encode(dfuMode, forKey: .dfuMode)
+    try c.encodeIfPresent(transferSize, forKey: .transferSize)
+    try c.encodeIfPresent(dfuVersion, forKey: .dfuVersion)
+    try c.encodeIfPresent(chip, forKey: .chip)
+    try c.encode(alternateSettings, forKey: .alternateSettings)
   }
 }
