@@ -21,7 +21,10 @@ public struct DFUOperation: Sendable {
   public let name: String
   public let steps: [PlannedStep]
   /// How to wait between status polls (``PollPolicy/literal`` unless the chip is known).
-  public var pollPolicy: PollPolicy
+  public var pollPolicy: PollPolicy {
+    get { busy.policy }
+    set { busy.policy = newValue }
+  }
   /// Bytes returned by UPLOAD steps, in order.
   public private(set) var uploaded: [UInt8] = []
   /// Where the operation is, for progress displays.
@@ -42,15 +45,9 @@ public struct DFUOperation: Sendable {
   private var phaseTotals: [OperationPhase: Int] = [:]
   private var phaseDone: [OperationPhase: Int] = [:]
   private var attempts = 0
-  private var stalls = 0
-  private var busyWaited: Duration = .zero
-  private var lastPoll: Duration = .milliseconds(10)
-  private var commandAccepted = false
+  private var busy: BusyPolling
   /// The address pointer as the last completed SET_ADDRESS left it.
   private var pointer: UInt32 = 0
-  /// The largest `bwPollTimeout` the device reported in this step.
-  private var largestReportedPoll: Duration = .zero
-  private var busyPolls = 0
   private var terminal: DFUAction?
   /// Whether the current step was already resent after a STALL (once per step).
   private var stallRetried = false
@@ -69,7 +66,7 @@ public struct DFUOperation: Sendable {
 
   public init(name: String, pollPolicy: PollPolicy = .literal, steps: [PlannedStep]) {
     self.name = name
-    self.pollPolicy = pollPolicy
+    busy = BusyPolling(policy: pollPolicy)
     self.steps = steps
     var uploadBytes = 0
     for s in steps {
@@ -139,12 +136,8 @@ public struct DFUOperation: Sendable {
       return
     }
     attempts = 0
-    stalls = 0
-    busyWaited = .zero
-    commandAccepted = false
-    busyPolls = 0
-    largestReportedPoll = .zero
     let step = current
+    busy.start(step, expectsReset: expectsReset)
     if progress.phase != step.phase {
       progress = OperationProgress(phase: step.phase, completedBytes: phaseDone[step.phase] ?? 0,
                                    totalBytes: phaseTotals[step.phase] ?? 0)
@@ -176,7 +169,7 @@ public struct DFUOperation: Sendable {
 
   private mutating func sendStatus(_ expect: Expectation, timeout: Duration = Self.shortTimeout) {
     var control = DFUControl(.getStatus, length: StatusResponse.byteCount, timeout: timeout)
-    if case .busyStatus = expect { control.pollsBusyDevice = commandAccepted }
+    if case .busyStatus = expect { control.pollsBusyDevice = busy.commandAccepted }
     send(control, expect)
   }
 
@@ -323,19 +316,17 @@ public struct DFUOperation: Sendable {
     case .failed(let error):
       fail(.transport(error, during: stepLabel))
     default:
-      sendStatus(.busyStatus, timeout: current.busyBudget + Self.shortTimeout)
+      sendStatus(.busyStatus, timeout: busy.pollTimeout)
     }
   }
 
   private mutating func handleBusyStatus(_ result: DFUTransferResult) {
     if case .failed(let error) = result {
-      if expectsReset && commandAccepted { return completeStep(outcome: .deviceReset) }
+      if expectsReset && busy.commandAccepted { return completeStep(outcome: .deviceReset) }
       if expectsReset && error == .noDevice { return completeStep(outcome: .deviceReset) }
-      if error == .stall, stalls < Self.maxStalledPolls {
-        stalls += 1
-        queue.append((.wait(max(lastPoll, Self.minimumPollInterval)), nil))
-        busyWaited += lastPoll
-        return sendStatus(.busyStatus, timeout: current.busyBudget + Self.shortTimeout)
+      if error == .stall, let wait = busy.stalled() {
+        queue.append((.wait(wait), nil))
+        return sendStatus(.busyStatus, timeout: busy.pollTimeout)
       }
       return fail(.transport(error, during: stepLabel))
     }
@@ -346,17 +337,11 @@ public struct DFUOperation: Sendable {
     }
     switch status.state {
     case .downloadBusy:
-      commandAccepted = true
-      busyPolls += 1
-      let wait = pollWait(reported: status.pollTimeout, firstBusy: busyPolls == 1)
-      if wait > .zero { lastPoll = wait }
-      busyWaited += max(wait, Self.minimumPollInterval)
-      largestReportedPoll = max(largestReportedPoll, status.pollTimeout)
-      guard busyWaited <= allowedBusy else {
-        return fail(.stuckBusy(during: stepLabel, polls: busyPolls))
+      guard let wait = busy.busy(reported: status.pollTimeout) else {
+        return fail(.stuckBusy(during: stepLabel, polls: busy.polls))
       }
       if wait > .zero { queue.append((.wait(wait), nil)) }
-      sendStatus(.busyStatus, timeout: current.busyBudget + Self.shortTimeout)
+      sendStatus(.busyStatus, timeout: busy.pollTimeout)
     case .downloadIdle where status.status == .ok:
       completeStep(outcome: expectsReset ? .deviceReset : nil)
     case .dfuIdle where expectsReset && status.status == .ok:
@@ -366,27 +351,6 @@ public struct DFUOperation: Sendable {
     default:
       fail(.unexpectedState(status.state, expected: [.downloadBusy, .downloadIdle], during: stepLabel))
     }
-  }
-
-  /// How long the step may stay busy: its budget, or — when the device itself
-  /// asks for longer (a slow F405 ROM reporting a read-unprotect poll time
-  /// just over the mass-erase budget) — what it reported plus half again and
-  /// a second (DFU 1.1 §6.1.2: the host waits bwPollTimeout before the next poll).
-  private var allowedBusy: Duration {
-    max(current.busyBudget, largestReportedPoll + largestReportedPoll / 2 + .seconds(1))
-  }
-
-  /// The pause before the next status poll after dfuDNBUSY (``PollPolicy``):
-  /// by default exactly `bwPollTimeout` (DFU 1.1 §6.1.2), at least 1 ms so a
-  /// device reporting 0 is not flooded; at once on ROMs that hold the request
-  /// (first poll only); never before the datasheet duration on L4-class ROMs.
-  private func pollWait(reported: Duration, firstBusy: Bool) -> Duration {
-    if pollPolicy.pollEarly && firstBusy && !expectsReset { return .zero }
-    var wait = max(reported, Self.minimumPollInterval)
-    if pollPolicy.waitForExpectedDuration, firstBusy, let expected = current.expectedBusy {
-      wait = max(wait, expected)
-    }
-    return wait
   }
 
   private mutating func handleUpload(_ result: DFUTransferResult, length: Int, address: UInt32, allowShort: Bool) {
