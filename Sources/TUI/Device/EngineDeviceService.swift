@@ -25,6 +25,8 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
   private var post: @Sendable (Event) -> Void = { _ in }
   /// Called on a worker after each job (the CLI saves simulator state here).
   private let afterJob: @Sendable () -> Void
+  /// Where the backup toggle saves (``BackupNaming``); set before ``start(post:)``.
+  public var backupDirectory = FileManager.default.currentDirectoryPath
 
   struct Shared {
     var devices: [String: DFUDeviceInfo] = [:]
@@ -185,7 +187,7 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
   func flashJob(_ r: FlashRequest, _ info: DFUDeviceInfo) -> JobOutcome {
     let firmware = LoadedFirmware(format: .raw, targets: [FirmwareTarget(alternateSetting: r.alternate, image: r.image)],
                                   suffix: r.suffix)
-    let backupPath = r.options.backup ? Self.backupPath() : nil
+    let backupPath = r.options.backup ? BackupNaming.path(for: info, in: backupDirectory) : nil
     let request = FlashJobRequest(firmware: firmware, fileName: r.fileName, alternate: r.alternate, alternateChosen: true,
                                   options: r.options, backupPath: backupPath, leaveAfter: r.leave)
     let id = r.deviceID
@@ -226,12 +228,6 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
   /// The chip identification, with the user's `--family` when given.
   func identify(_ info: DFUDeviceInfo) -> ChipIdentity {
     (try? ChipIdentity.identify(info, family: family)) ?? ChipIdentity.identify(info)
-  }
-
-  /// A new backup file in the working directory (never an existing one: ``BackupFile`` refuses those).
-  static func backupPath() -> String {
-    let stamp = Int(Date().timeIntervalSince1970)
-    return FileManager.default.currentDirectoryPath + "/dfutui-backup-\(stamp).hex"
   }
 
   public func readOptionBytes(deviceID: String) {
