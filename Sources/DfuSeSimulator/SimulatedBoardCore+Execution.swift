@@ -209,9 +209,10 @@ extension SimulatedBoardCore {
   /// SRAM, reset vector inside flash with the Thumb bit, neither 0xFFFFFFFF;
   /// field-notes §1.2.4) means the application runs and the board stays off
   /// the bus; otherwise it resets back into the ROM (BOOT0 assumed high) and
-  /// re-enumerates [U].
+  /// re-enumerates [U]. So does a valid one with
+  /// ``SimulatedFaults/applicationResetsToBootloader``.
   mutating func leave(now: Duration) {
-    if hasValidVectorTable(at: addressPointer) {
+    if hasValidVectorTable(at: addressPointer) && !faults.applicationResetsToBootloader {
       dropOff(.runningApplication)
     } else {
       dropOff(.resetting(at: now))

@@ -44,13 +44,17 @@ public struct SimulatedFaults: Sendable, Hashable {
   public var stallRequest: Int?
   /// The N-th executed DNLOAD does nothing and ends in dfuERROR with this status.
   public var errorStatus: StatusFault?
+  /// After every leave the application resets at once (a crash, a watchdog, a
+  /// firmware built for another board) and, BOOT0 being held high by the bench
+  /// jig, the board comes back in the ROM bootloader, as a real one does.
+  public var applicationResetsToBootloader = false
 
   /// The error a transfer cut off by a pulled cable gets from libusb on Linux.
   public static let ioError = TransportError.other(code: -1, name: "LIBUSB_ERROR_IO")
 
   public init(disconnectAfterBytes: Int? = nil, disconnectAfterUploadBytes: Int? = nil,
               disconnectAfterErases: Int? = nil, disconnectAtRequest: Int? = nil, disconnectAsIOError: Bool = false,
-              stallRequest: Int? = nil, errorStatus: StatusFault? = nil) {
+              stallRequest: Int? = nil, errorStatus: StatusFault? = nil, applicationResetsToBootloader: Bool = false) {
     self.disconnectAfterBytes = disconnectAfterBytes
     self.disconnectAfterUploadBytes = disconnectAfterUploadBytes
     self.disconnectAfterErases = disconnectAfterErases
@@ -58,6 +62,7 @@ public struct SimulatedFaults: Sendable, Hashable {
     self.disconnectAsIOError = disconnectAsIOError
     self.stallRequest = stallRequest
     self.errorStatus = errorStatus
+    self.applicationResetsToBootloader = applicationResetsToBootloader
   }
 }
 

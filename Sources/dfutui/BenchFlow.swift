@@ -63,12 +63,21 @@ struct BenchFlow {
                                     options: options, leaveAfter: leave, leaveEvenIfNotBootable: force)
       Console.error("waiting for boards in DFU mode; each is flashed with \(file) (CRC32 \(BenchRecord.hex(crc))) "
                     + "as it is plugged in. Ctrl-C ends with the summary")
+      let returned = RecordProblems()
       let loop = BenchLoop(request, makeBus: context.workerBus, clock: clock, logger: context.logger, identify: identify,
-                           observer: observer, finished: finished, isCancelled: { Interrupt.wasRequested })
+                           observer: observer, finished: finished, isCancelled: { Interrupt.wasRequested },
+                           cameBack: { back in
+                             returned.note(back.device.path)
+                             Console.error(Self.cameBackText(back))
+                           })
       outcomes = loop.run(listDevices: { (try? context.matchingDevices().filter(\.isDFUMode)) ?? [] },
                           interval: .milliseconds(100), pollClock: SystemClock(), shouldStop: { Interrupt.wasRequested })
       if outcomes.isEmpty {
         throw Exit.fail("the loop ended before any board was plugged in; nothing was written", code: Exit.noDevice)
+      }
+      if !returned.all.isEmpty {
+        Console.error("warning: written and verified, but back in the bootloader after leaving DFU (the application "
+                      + "did not start): " + returned.all.joined(separator: ", "))
       }
     } else {
       let boards = try context.matchingDevices().filter(\.isDFUMode)
@@ -107,6 +116,13 @@ struct BenchFlow {
     }
   }
 
+  /// A board back in the ROM soon after its leave: not flashed again (``PlugTracker/Return``).
+  static func cameBackText(_ back: PlugTracker.Return) -> String {
+    "[\(back.device.path)] warning: back in the bootloader \(back.after.secondsText) after leaving DFU: the "
+      + "application did not start, or it reset into the ROM (BOOT0 held high and a crash or watchdog reset; a "
+      + "file built for another board?). Not flashing it again; unplug it, and plug it in again to flash it once more"
+  }
+
   /// The line printed as soon as a board is done.
   static func announce(_ outcome: BenchOutcome) {
     if outcome.verified {
@@ -117,9 +133,10 @@ struct BenchFlow {
   }
 }
 
-/// Record-file failures seen on the board threads.
+/// Record-file failures (or ports of boards that came back) seen on the board threads.
 final class RecordProblems: Sendable {
   private let list = Mutex<[String]>([])
   func note(_ problem: String) { list.withLock { $0.append(problem) } }
   var first: String? { list.withLock { $0.first } }
+  var all: [String] { list.withLock { $0 } }
 }

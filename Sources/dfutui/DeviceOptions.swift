@@ -27,6 +27,11 @@ struct DeviceOptions: ParsableArguments {
                              visibility: .hidden))
   var simulatorDisconnectAfter: Int?
 
+  @Flag(name: .customLong("sim-app-resets"),
+        help: ArgumentHelp("Test hook: on simulated boards (only --sim-fault-board's, if given) the application resets into the ROM at once after a leave.",
+                           visibility: .hidden))
+  var simulatorApplicationResets = false
+
   @Option(name: .customLong("sim-plug-schedule"),
           help: ArgumentHelp("Test hook: BOARD:MS,… plugs (or re-plugs) simulated board BOARD (1-based) MS ms after start; listed boards start unplugged.",
                              visibility: .hidden))
@@ -68,8 +73,8 @@ struct DeviceOptions: ParsableArguments {
     if let board = simulatorFaultBoard, !(1...max(1, simulate.count)).contains(board) || simulate.isEmpty {
       throw ValidationError("--sim-fault-board must name one of the --simulate boards (1…\(simulate.count))")
     }
-    if simulatorFaultBoard != nil && simulatorDisconnectAfter == nil {
-      throw ValidationError("--sim-fault-board needs a fault: --sim-disconnect-after BYTES")
+    if simulatorFaultBoard != nil && simulatorDisconnectAfter == nil && !simulatorApplicationResets {
+      throw ValidationError("--sim-fault-board needs a fault: --sim-disconnect-after BYTES or --sim-app-resets")
     }
     if simulatorPlugSchedule != nil && plugSchedule == nil {
       throw ValidationError("--sim-plug-schedule: give BOARD:MS,… with boards 1…\(simulate.count)")
@@ -86,7 +91,8 @@ struct DeviceOptions: ParsableArguments {
   /// `--sim-fault-board`'s, or every board's when none is named.
   func simulatedFaults(forBoard index: Int) -> SimulatedFaults {
     if let board = simulatorFaultBoard, board != index + 1 { return SimulatedFaults() }
-    return SimulatedFaults(disconnectAfterBytes: simulatorDisconnectAfter)
+    return SimulatedFaults(disconnectAfterBytes: simulatorDisconnectAfter,
+                           applicationResetsToBootloader: simulatorApplicationResets)
   }
 
   /// `--sim-plug-schedule` as (0-based board, milliseconds) pairs, nil when malformed.

@@ -143,4 +143,35 @@ func crc32Hex(_ bytes: [UInt8]) -> String {
     }
     #expect(ports == ["1-1", "1-2", "1-3", "1-1"], "in plug order, 1-1 once per plug: \(ports)")
   }
+
+  /// `--each-new --leave` on a jig that holds BOOT0 high, with an application that resets at
+  /// once: the board comes straight back in the ROM. It must not be flashed again and again.
+  @Test func aBoardBackInTheBootloaderAfterLeavingIsWarnedAboutNotReflashed() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", [0x00, 0x00, 0x02, 0x20, 0xC1, 0x01, 0x00, 0x08] + testBytes(9000, seed: 9))
+    let record = dir.path("loop.jsonl")
+    let process = Process()
+    process.executableURL = CLI.binary
+    process.arguments = ["write", file, "--address", "0x08000000", "--each-new", "--leave", "--record", record,
+                         "--simulate", "stm32f405", "--sim-time", "instant", "--sim-app-resets"]
+    _ = FileManager.default.createFile(atPath: dir.path("out"), contents: nil)
+    _ = FileManager.default.createFile(atPath: dir.path("err"), contents: nil)
+    process.standardOutput = FileHandle(forWritingAtPath: dir.path("out"))
+    process.standardError = FileHandle(forWritingAtPath: dir.path("err"))
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    func err() -> String { (try? String(contentsOfFile: dir.path("err"), encoding: .utf8)) ?? "" }
+    let deadline = Date().addingTimeInterval(60)
+    while !err().contains("back in the bootloader") && Date() < deadline && process.isRunning { usleep(50_000) }
+    usleep(800_000)  // a second flash, if the loop wrongly made one, would start now
+    process.interrupt()
+    process.waitUntilExit()
+    let out = (try? String(contentsOfFile: dir.path("out"), encoding: .utf8)) ?? ""
+    let records = ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").split(separator: "\n")
+    #expect(err().contains("[1-1] warning: back in the bootloader"), "\(out)\n\(err())")
+    #expect(err().contains("Not flashing it again; unplug it"))
+    #expect(err().contains("application did not start): 1-1"), "the summary names the port")
+    #expect(records.count == 1, "flashed once: \(records.count) records")
+    #expect(out.contains("1 board: 1 verified") || out.contains("1 boards: 1 verified"), "\(out)")
+  }
 }

@@ -122,9 +122,9 @@ import DfuSeSimulator
 
 /// Loop mode's plug bookkeeping: one flash per plug, never two at once on a board.
 @Suite struct PlugTrackerTests {
-  static func device(_ port: UInt8, address: UInt8 = 5) -> DFUDeviceInfo {
+  static func device(_ port: UInt8, address: UInt8 = 5, serial: String? = nil) -> DFUDeviceInfo {
     DFUDeviceInfo(vendorID: 0x0483, productID: 0xDF11, deviceRelease: 0x2200, manufacturer: nil, product: nil,
-                  serialNumber: nil, busNumber: 1, portNumbers: [port], deviceAddress: address, interfaceNumber: 0,
+                  serialNumber: serial, busNumber: 1, portNumbers: [port], deviceAddress: address, interfaceNumber: 0,
                   interfaceProtocol: 2, alternateSettings: [], functionalDescriptor: nil)
   }
 
@@ -143,6 +143,46 @@ import DfuSeSimulator
     #expect(tracker.poll([Self.device(1, address: 11), Self.device(2)]).map(\.path) == ["1-1"], "a new plug, a new flash")
   }
 
+  @Test func aBoardBackInTheBootloaderSoonAfterItsLeaveIsNotFlashedAgain() {
+    var tracker = PlugTracker()
+    let board = Self.device(2, address: 5, serial: "S2")
+    #expect(tracker.poll([board], at: .seconds(0)).count == 1)
+    #expect(tracker.finished(port: "1-2", left: PlugTracker.Leave(serialNumber: "S2", at: .seconds(3))) == nil)
+    #expect(tracker.poll([], at: .seconds(3.1)).isEmpty)  // it left: the application runs …
+    #expect(tracker.poll([Self.device(2, address: 6, serial: "S2")], at: .seconds(4)).isEmpty, "… and reset into the ROM")
+    #expect(tracker.takeReturns().map(\.after) == [.seconds(1)])
+    #expect(tracker.takeReturns().isEmpty, "reported once")
+    #expect(tracker.poll([Self.device(2, address: 6, serial: "S2")], at: .seconds(5)).isEmpty, "left alone while it stays")
+    #expect(tracker.poll([], at: .seconds(6)).isEmpty)
+    #expect(tracker.poll([Self.device(2, address: 7, serial: "S2")], at: .seconds(7)).count == 1, "unplugged and plugged in again: a new flash")
+  }
+
+  @Test func aComeBackSeenWithoutAnEmptyPollIsCaughtByItsNewAddress() {
+    var tracker = PlugTracker()
+    #expect(tracker.poll([Self.device(1, address: 5, serial: "S1")], at: .seconds(0)).count == 1)
+    // The board left and came back between two polls: only the device address tells.
+    #expect(tracker.poll([Self.device(1, address: 8, serial: "S1")], at: .seconds(2)).isEmpty, "its job still runs")
+    #expect(tracker.finished(port: "1-1", left: PlugTracker.Leave(serialNumber: "S1", at: .seconds(2.5))) == nil)
+    #expect(tracker.takeReturns().map(\.device.deviceAddress) == [8])
+    #expect(tracker.busyPorts.isEmpty)
+  }
+
+  @Test func anotherBoardOrALaterPlugOnThePortIsANewPlug() {
+    var tracker = PlugTracker()
+    _ = tracker.poll([Self.device(1, address: 5, serial: "S1")], at: .seconds(0))
+    _ = tracker.finished(port: "1-1", left: PlugTracker.Leave(serialNumber: "S1", at: .seconds(1)))
+    _ = tracker.poll([], at: .seconds(1.5))
+    #expect(tracker.poll([Self.device(1, address: 6, serial: "S9")], at: .seconds(3)).count == 1, "another serial")
+    _ = tracker.finished(port: "1-1", left: PlugTracker.Leave(serialNumber: "S9", at: .seconds(4)))
+    _ = tracker.poll([], at: .seconds(4.5))
+    let late = .seconds(4) + PlugTracker.comeBackWindow + .seconds(1)
+    #expect(tracker.poll([Self.device(1, address: 7, serial: "S9")], at: late).count == 1, "past the window")
+    _ = tracker.finished(port: "1-1")  // no leave (no --leave): nothing to come back from
+    _ = tracker.poll([], at: late + .seconds(1))
+    #expect(tracker.poll([Self.device(1, address: 9, serial: "S9")], at: late + .seconds(2)).count == 1)
+    #expect(tracker.takeReturns().isEmpty)
+  }
+
   @Test func aReplugThatLeavesAgainBeforeItsTurnIsDropped() {
     var tracker = PlugTracker()
     _ = tracker.poll([Self.device(3)])
@@ -150,5 +190,55 @@ import DfuSeSimulator
     _ = tracker.poll([Self.device(3, address: 7)])
     _ = tracker.poll([])
     #expect(tracker.finished(port: "1-3") == nil)
+  }
+}
+
+/// Loop mode with `--leave` on a board whose application does not start (BOOT0
+/// held high and a crash): it comes back in the ROM at once. Flashing it again
+/// would loop for ever; it is reported and left alone until unplugged.
+@Suite struct BenchLoopComeBackTests {
+  @Test func aBoardBackInTheBootloaderAfterItsLeaveIsReportedNotReflashed() throws {
+    let clock = VirtualClock()
+    let board = SimulatedSTM32(profile: .stm32f405, clock: clock,
+                               faults: SimulatedFaults(applicationResetsToBootloader: true))
+    let bus = SimulatedBus(boards: [board])
+    var request = try BenchFlashTests.request()
+    request.leaveAfter = true
+    let finished = Mutex<[BenchOutcome]>([])
+    let returns = Mutex<[PlugTracker.Return]>([])
+    let stop = Atomic<Bool>(false)
+    let loop = BenchLoop(request, makeBus: { bus }, clock: clock, logger: .silent,
+                         identify: { .success(ChipIdentity.identify($0)) }, observer: { _ in { _ in } },
+                         finished: { o in finished.withLock { $0.append(o) } },
+                         cameBack: { r in returns.withLock { $0.append(r) } })
+    let all = Mutex<[BenchOutcome]>([])
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+      let outcomes = loop.run(listDevices: { bus.devices() }, interval: .milliseconds(5), pollClock: SystemClock(),
+                              shouldStop: { stop.load(ordering: .sequentiallyConsistent) })
+      all.withLock { $0 = outcomes }
+      done.signal()
+    }.start()
+    func waitFor(_ what: String, _ condition: () -> Bool) {
+      let deadline = Date().addingTimeInterval(30)
+      while !condition() && Date() < deadline { usleep(2000) }
+      #expect(condition(), "timed out waiting for \(what)")
+    }
+    waitFor("the first come-back") { returns.withLock { $0.count } == 1 }
+    usleep(300_000)  // many polls with the board back on the bus
+    let flashes = finished.withLock { $0.count }
+    let returnedSerial = returns.withLock { $0.first?.device.serialNumber }
+    #expect(flashes == 1, "flashed once, not again on its return")
+    #expect(returnedSerial == board.serialNumber)
+    board.unplug()
+    usleep(50_000)
+    board.reconnect()
+    waitFor("the second come-back") { returns.withLock { $0.count } == 2 }
+    stop.store(true, ordering: .sequentiallyConsistent)
+    #expect(done.wait(timeout: .now() + 30) == .success)
+    let outcomes = all.withLock { $0 }
+    #expect(outcomes.count == 2, "a real re-plug is a new flash")
+    #expect(outcomes.filter(\.verified).count == 2)
+    #expect(board.counters.enumerations >= 4)
   }
 }

@@ -14,17 +14,22 @@ public final class BenchLoop: Sendable {
   let observer: @Sendable (BoardIdentity) -> (JobEvent) -> Void
   let finished: @Sendable (BenchOutcome) -> Void
   let isCancelled: @Sendable () -> Bool
+  let cameBack: @Sendable (PlugTracker.Return) -> Void
   private let tracker = Mutex(PlugTracker())
   private let outcomes = Mutex<[BenchOutcome]>([])
   private let group = DispatchGroup()
+  /// The clock ``run(listDevices:interval:pollClock:shouldStop:)`` polls on (leave and plug times).
+  private let pollClock = Mutex<(any BlockingClock)?>(nil)
 
   /// - Parameters: as ``BenchFlash/run(_:targets:makeBus:clock:logger:observer:finished:isCancelled:)``;
-  ///   `identify` names each new board's chip (a failure fails that board only).
+  ///   `identify` names each new board's chip (a failure fails that board only); `cameBack` hears of
+  ///   a board back in the bootloader soon after its leave (``PlugTracker/Return``: not flashed again).
   public init(_ request: FlashJobRequest, makeBus: @escaping BenchFlash.BusFactory, clock: any BlockingClock,
               logger: Logger, identify: @escaping @Sendable (DFUDeviceInfo) -> Result<ChipIdentity, JobError>,
               observer: @escaping @Sendable (BoardIdentity) -> (JobEvent) -> Void,
               finished: @escaping @Sendable (BenchOutcome) -> Void = { _ in },
-              isCancelled: @escaping @Sendable () -> Bool = { false }) {
+              isCancelled: @escaping @Sendable () -> Bool = { false },
+              cameBack: @escaping @Sendable (PlugTracker.Return) -> Void = { _ in }) {
     self.request = request
     self.makeBus = makeBus
     self.clock = clock
@@ -33,6 +38,7 @@ public final class BenchLoop: Sendable {
     self.observer = observer
     self.finished = finished
     self.isCancelled = isCancelled
+    self.cameBack = cameBack
   }
 
   /// Polls `listDevices` (on this thread) every `interval` of `pollClock` until
@@ -40,9 +46,12 @@ public final class BenchLoop: Sendable {
   /// - Returns: every board's outcome, in the order they finished.
   public func run(listDevices: () -> [DFUDeviceInfo], interval: Duration, pollClock: any BlockingClock,
                   shouldStop: () -> Bool) -> [BenchOutcome] {
+    self.pollClock.withLock { $0 = pollClock }
     while !shouldStop() {
       let devices = listDevices()
-      for device in tracker.withLock({ $0.poll(devices) }) { start(device) }
+      let now = pollClock.now
+      for device in tracker.withLock({ $0.poll(devices, at: now) }) { start(device) }
+      reportReturns()
       pollClock.sleep(for: interval)
     }
     group.wait()
@@ -59,10 +68,28 @@ public final class BenchLoop: Sendable {
                                         observer: observer(BoardIdentity(device)), isCancelled: isCancelled)
       finished(outcome)
       outcomes.withLock { $0.append(outcome) }
-      if let next = tracker.withLock({ $0.finished(port: device.path) }) { start(next) }
+      let left = Self.leftDFU(outcome) ? pollClock.withLock { $0?.now }.map {
+        PlugTracker.Leave(serialNumber: device.serialNumber, at: $0)
+      } : nil
+      if let next = tracker.withLock({ $0.finished(port: device.path, left: left) }) { start(next) }
+      reportReturns()
       group.leave()
     }
     thread.name = "flash \(device.path)"
     thread.start()
+  }
+
+  private func reportReturns() {
+    for back in tracker.withLock({ $0.takeReturns() }) {
+      logger.info("board back in the bootloader after leaving DFU; not flashed again",
+                     metadata: ["port": "\(back.device.path)", "after": "\(back.after)"])
+      cameBack(back)
+    }
+  }
+
+  /// The job ended with a leave the ROM accepted.
+  static func leftDFU(_ outcome: BenchOutcome) -> Bool {
+    guard case .success(let report) = outcome.result, case .success = report.leave else { return false }
+    return true
   }
 }
