@@ -64,8 +64,8 @@ func flashEffect(_ state: inout AppState, auto: Bool = false) -> Effect? {
   state.flash.result = nil
   state.memory.marks = state.memory.marks.filter { _, m in m != .erased && m != .written && m != .verified }
   state.addLog(.info, "\(auto ? "file changed: " : "")flashing \(file.name) to \(d.info.path)")
-  return .startFlash(FlashRequest(deviceID: d.id, alternate: state.flash.alternate, image: file.image, fileName: file.name,
-                                  options: options, leave: state.flash.leave, suffix: file.suffix))
+  return .startFlash(FlashRequest(deviceID: d.id, alternate: state.flash.alternate, firmware: file.firmware,
+                                  fileName: file.name, options: options, leave: state.flash.leave))
 }
 
 /// Path field: typing edits, Tab completes against the listed directory,

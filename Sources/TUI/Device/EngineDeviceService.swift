@@ -183,11 +183,7 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
   /// The library's ``DfuSe/FlashJob``, as the CLI's `write` drives it: prepare (plan,
   /// protection check, backup file checked), then run with its events as UI events.
   func flashJob(_ r: FlashRequest, _ info: DFUDeviceInfo) -> JobOutcome {
-    let firmware = LoadedFirmware(format: .raw, targets: [FirmwareTarget(alternateSetting: r.alternate, image: r.image)],
-                                  suffix: r.suffix)
-    let backupPath = r.options.backup ? Self.backupPath() : nil
-    let request = FlashJobRequest(firmware: firmware, fileName: r.fileName, alternate: r.alternate, alternateChosen: true,
-                                  options: r.options, backupPath: backupPath, leaveAfter: r.leave)
+    let request = Self.jobRequest(r, backupPath: r.options.backup ? Self.backupPath() : nil)
     let id = r.deviceID
     do throws(JobError) {
       let job = try FlashJob.prepare(request, device: info, identity: identify(info), bus: bus, clock: clock,
@@ -221,6 +217,13 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
     } catch {
       return Self.outcome(error)
     }
+  }
+
+  /// The library's request for `r`: the file as loaded (its real format, targets, suffix and
+  /// notices), the alternate the Flash screen chose.
+  static func jobRequest(_ r: FlashRequest, backupPath: String?) -> FlashJobRequest {
+    FlashJobRequest(firmware: r.firmware, fileName: r.fileName, alternate: r.alternate, alternateChosen: true,
+                    options: r.options, backupPath: backupPath, leaveAfter: r.leave)
   }
 
   /// The chip identification, with the user's `--family` when given.
