@@ -24,6 +24,8 @@ final class NoDevices: DeviceService {
   func readSector(deviceID: String, alternate: UInt8, address: UInt32, count: Int) {}
   func readOptionBytes(deviceID: String) {}
   func writeOptionBytes(deviceID: String, before: OptionBytes, after: OptionBytes, phrase: String?) {}
+  func startBatch(_ request: BatchRequest) {}
+  func stopBatch(cancelRunning: Bool) {}
   func cancel(deviceID: String) {}
   func shutdown(timeout: Duration) {}
 }

@@ -11,9 +11,13 @@ import Testing
     Fixtures.press(&s, [.tab])
     #expect(s.screen == .log)
     Fixtures.press(&s, [.tab])
+    #expect(s.screen == .batch)
+    Fixtures.press(&s, [.tab])
     #expect(s.screen == .devices)
     Fixtures.press(&s, [.backTab])
-    #expect(s.screen == .log)
+    #expect(s.screen == .batch)
+    Fixtures.press(&s, [.char("6")])
+    #expect(s.screen == .batch)
   }
 
   @Test func optionsScreenReadsTheOptionBytesOnce() {

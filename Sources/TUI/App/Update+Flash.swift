@@ -42,6 +42,7 @@ func flashKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     if state.flash.watch { state.flash.options.differential = true }
     return [.watchFile(state.flash.watch ? state.flash.file?.path : nil)]
   case .char("f"):
+    if refusedForBatch(&state) { return [] }
     guard state.job == nil else { state.status = "A job is running; wait for it or cancel it (c)."; return [] }
     guard let d = state.selectedDevice, d.present else { state.status = "No board selected (1 Devices)."; return [] }
     switch state.plan {
@@ -57,6 +58,7 @@ func flashKey(_ state: inout AppState, _ key: Key) -> [Effect] {
 
 /// The start-flash effect for the current file and device (state updated to "running").
 func flashEffect(_ state: inout AppState, auto: Bool = false) -> Effect? {
+  if refusedForBatch(&state) { return nil }
   guard let file = state.flash.file, let d = state.selectedDevice, d.present, case .success = state.plan else { return nil }
   var options = state.flash.options
   if auto { options.differential = true }
