@@ -176,6 +176,7 @@ import Testing
     _ = update(&s, .batchEnded(problem: "cannot open the record file /ro/r.jsonl for appending: Permission denied", at: 0))
     #expect(!s.batch.running)
     #expect(s.status.contains("Batch not started: cannot open the record file /ro/r.jsonl"))
+    #expect(AppView.render(s).text.contains("Permission denied"), "the whole reason is on the screen, not only in the status line")
   }
 
   @Test func theRecordPathOrHowToGetOneIsShown() {

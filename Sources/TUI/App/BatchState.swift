@@ -105,6 +105,8 @@ public struct BatchState: Equatable, Sendable {
   public var ended: Double?
   /// Show the selected row's full text (Enter/`d`).
   public var showDetail = false
+  /// Why the last batch could not start (nothing was written), shown until the next one.
+  public var refusal: String?
   /// `--record FILE`, given at launch.
   public var recordPath: String?
 

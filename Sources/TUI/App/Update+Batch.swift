@@ -122,6 +122,7 @@ func batchEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
     }
     if state.dialog == .confirmStopBatch { state.dialog = nil }
     if let problem {
+      state.batch.refusal = problem
       state.status = "Batch not started: \(problem)"
       state.addLog(.error, state.status)
     } else {

@@ -22,6 +22,8 @@ public final class BatchRunner: Sendable {
   private let done = Atomic<Bool>(false)
   /// Each board's chip name, by port (named when the board's job starts).
   private let chips = Mutex<[String: String]>([:])
+  /// Each running board's newest progress, posted or not (its row shows where a failed board stopped).
+  private let lastProgress = Mutex<[String: OperationProgress]>([:])
 
   /// - Parameters:
   ///   - listDevices: the bus as last polled (the Devices screen's list); loop mode watches it.
@@ -114,7 +116,12 @@ public final class BatchRunner: Sendable {
       switch event {
       case .progress(let p):
         let now = Date()
-        if throttle.admit(p, now: now) { post(.batchProgress(port: board.portPath, p, at: now.timeIntervalSince1970)) }
+        if throttle.admit(p, now: now) {
+          lastProgress.withLock { $0[board.portPath] = nil }
+          post(.batchProgress(port: board.portPath, p, at: now.timeIntervalSince1970))
+        } else {
+          lastProgress.withLock { $0[board.portPath] = p }
+        }
       case .notice(let text): logger.info("\(board): \(text)")
       case .warning(let text): logger.warning("\(board): \(text)")
       case .backupSaved(let path, _): logger.info("\(board): backed up to \(path)")
@@ -133,7 +140,9 @@ public final class BatchRunner: Sendable {
         problem = error.description
       }
     }
-    post(.batchBoardFinished(port: outcome.board.portPath, Self.result(outcome), recordProblem: problem, at: Self.now))
+    let port = outcome.board.portPath
+    if let last = lastProgress.withLock({ $0.removeValue(forKey: port) }) { post(.batchProgress(port: port, last, at: Self.now)) }
+    post(.batchBoardFinished(port: port, Self.result(outcome), recordProblem: problem, at: Self.now))
   }
 
   /// The board's result for its row: verified, a disconnect, a cancel, or a failure with the next step.

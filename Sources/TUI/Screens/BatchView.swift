@@ -10,7 +10,7 @@ public enum BatchView {
     let detail = state.batch.showDetail ? detailLines(state, width: area.width - 4) : []
     let (topArea, rest) = area.splitTop(top.count + 2)
     let (middle, totalsArea) = rest.splitBottom(1)
-    let (rowsArea, detailArea) = detail.isEmpty ? (middle, Rect.zero) : middle.splitBottom(min(detail.count + 2, 8))
+    let (rowsArea, detailArea) = detail.isEmpty ? (middle, Rect.zero) : middle.splitBottom(min(detail.count + 2, max(3, middle.height - 4)))
     let fileTitle = state.flash.file.map { f in
       "Batch · \(f.name) · \(f.format) · \(formatByteCount(UInt64(f.image.byteCount))) · CRC32 0x\(hex8(f.crc32))"
     } ?? "Batch · no file loaded"
@@ -81,7 +81,11 @@ public enum BatchView {
     let inner = block.inner(area)
     guard !b.rows.isEmpty else {
       let text: String
-      if b.mode == .loop {
+      if let refusal = b.refusal, !b.running {
+        let lines = Paragraph.wrap("Not started: " + refusal, width: max(1, inner.width - 2)).map { Line($0, .danger) }
+        Paragraph(lines).render(inner.inset(dx: 1, dy: 1), &buffer)
+        return
+      } else if b.mode == .loop {
         text = "Waiting for boards in DFU mode… plug one in (BOOT0 high, then reset); it joins by itself."
       } else if b.running {
         text = "Starting…"
