@@ -79,7 +79,7 @@ public final class BatchRunner: Sendable {
     let isCancelled: @Sendable () -> Bool = { [self] in cancelRequested.load(ordering: .sequentiallyConsistent) }
     switch request.mode {
     case .present:
-      let boards = listDevices().filter(\.isDFUMode)
+      let boards = listDevices().filter(\.isDFUMode).sorted { $0.path < $1.path }
       guard !boards.isEmpty else {
         post(.batchEnded(problem: "no board in DFU mode is on the bus now; nothing was written", at: Self.now))
         return
