@@ -24,6 +24,8 @@ final class NoDevices: DeviceService {
   func readSector(deviceID: String, alternate: UInt8, address: UInt32, count: Int) {}
   func readOptionBytes(deviceID: String) {}
   func writeOptionBytes(deviceID: String, before: OptionBytes, after: OptionBytes, phrase: String?) {}
+  func startBatch(_ request: BatchRequest) {}
+  func stopBatch(cancelRunning: Bool) {}
   func cancel(deviceID: String) {}
   func shutdown(timeout: Duration) {}
 }
@@ -36,7 +38,8 @@ let image = try! FirmwareImage(bytes: bytes, at: 0x0800_0000, origin: ImageOrigi
 // 1. Frame render.
 var state = AppState(width: 120, height: 40, directory: "/")
 _ = update(&state, .devices([device]))
-_ = update(&state, .fileLoaded(LoadedFile(path: "/app.bin", format: "raw", image: image, fileSize: bytes.count, crc32: 0,
+let firmware = LoadedFirmware(format: .raw, targets: [FirmwareTarget(image: image)])
+_ = update(&state, .fileLoaded(LoadedFile(path: "/app.bin", firmware: firmware, image: image, fileSize: bytes.count, crc32: 0,
                                           warnings: [], modified: 0)))
 _ = update(&state, .key(.char("4")))
 _ = update(&state, .key(.char("f")))
@@ -84,7 +87,7 @@ service.start { event in
 }
 while found.withLock({ $0 }) == nil { Thread.sleep(forTimeInterval: 0.01) }
 let start = clock.now
-service.flash(FlashRequest(deviceID: found.withLock { $0 }!, alternate: 0, image: image, fileName: "app.bin",
+service.flash(FlashRequest(deviceID: found.withLock { $0 }!, alternate: 0, firmware: LoadedFirmware(format: .raw, targets: [FirmwareTarget(image: image)]), fileName: "app.bin",
                            options: FlashOptions(), leave: false))
 while !counter.done.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.01) }
 let flashSeconds = ms(clock.now - start) / 1000

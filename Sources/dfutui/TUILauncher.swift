@@ -15,16 +15,19 @@ struct TUICommand: ParsableCommand {
 
   @Argument(help: "Firmware file to open on the Flash screen.") var file: String?
   @Option(help: "Address of a raw binary's first byte, e.g. 0x08000000.") var address: Address?
+  @Option(help: ArgumentHelp("Batch screen: append one JSON line per board to this file (audit record, as write --record).",
+                             valueName: "file"))
+  var record: String?
   @OptionGroup var device: DeviceOptions
 
   func run() throws {
-    try TUILauncher.run(file: file, address: address?.value, device: device)
+    try TUILauncher.run(file: file, address: address?.value, record: record, device: device)
   }
 }
 
 /// Starts the TUI: checks for a terminal, builds the bus, runs the app.
 enum TUILauncher {
-  static func run(file: String?, address: UInt32?, device: DeviceOptions) throws(ExitCode) {
+  static func run(file: String?, address: UInt32?, record: String? = nil, device: DeviceOptions) throws(ExitCode) {
     guard isatty(0) == 1, isatty(1) == 1 else {
       Console.error("error: the TUI needs a terminal on stdin and stdout (this is a pipe or a file). "
                     + "For scripts use the commands: dfutui list, write FILE, read, erase, leave, options "
@@ -43,9 +46,11 @@ enum TUILauncher {
     let queue = PostBox()
     let logger = Logger(label: "dfutui") { _ in LogPaneHandler(level: levels) { queue.post($0) } }
     let filtered = FilteredBus(context.bus, options: device)
-    let service = EngineDeviceService(bus: filtered, clock: context.clock, logger: logger, family: device.family)
+    let service = EngineDeviceService(bus: filtered, clock: context.clock, logger: logger, family: device.family,
+                                      batchBus: context.workerBus)
     let cwd = FileManager.default.currentDirectoryPath
     var state = AppState(width: terminal.width, height: terminal.height, directory: cwd)
+    state.batch.recordPath = record.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 }
     state.flash.rawAddress = address
     if let alt = device.alt, let n = UInt8(alt) { state.flash.alternate = n }
     var effects: [Effect] = [.listDirectory(cwd)]

@@ -14,6 +14,8 @@ import Testing
     func readSector(deviceID: String, alternate: UInt8, address: UInt32, count: Int) { calls.append("read \(hex32(address))") }
     func readOptionBytes(deviceID: String) { calls.append("options") }
     func writeOptionBytes(deviceID: String, before: OptionBytes, after: OptionBytes, phrase: String?) { calls.append("write") }
+    func startBatch(_ request: BatchRequest) { calls.append("batch \(request.mode.rawValue)") }
+    func stopBatch(cancelRunning: Bool) { calls.append("stop batch\(cancelRunning ? " (cancel)" : "")") }
     func cancel(deviceID: String) { calls.append("cancel") }
     func shutdown(timeout: Duration) { calls.append("shutdown") }
   }

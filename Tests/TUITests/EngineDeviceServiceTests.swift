@@ -43,7 +43,8 @@ import Testing
     let (s, inbox, id) = service(bus)
     defer { s.shutdown(timeout: .seconds(2)) }
     let image = Fixtures.image()
-    s.flash(FlashRequest(deviceID: id, alternate: 0, image: image, fileName: "app.bin", options: FlashOptions(), leave: false))
+    let firmware = LoadedFirmware(format: .raw, targets: [FirmwareTarget(image: image)])
+    s.flash(FlashRequest(deviceID: id, alternate: 0, firmware: firmware, fileName: "app.bin", options: FlashOptions(), leave: false))
     let outcome = try #require(inbox.finished(.flash))
     guard case .flashed(let verified, _, let actions, _, _) = outcome else { Issue.record("\(outcome)"); return }
     #expect(verified)
@@ -87,7 +88,7 @@ import Testing
     bus.boards[0].faults.disconnectAfterBytes = 2048
     let (s, inbox, id) = service(bus)
     defer { s.shutdown(timeout: .seconds(2)) }
-    s.flash(FlashRequest(deviceID: id, alternate: 0, image: Fixtures.image(), fileName: "app.bin", options: FlashOptions(), leave: false))
+    s.flash(FlashRequest(deviceID: id, alternate: 0, firmware: Fixtures.firmware(Fixtures.image()), fileName: "app.bin", options: FlashOptions(), leave: false))
     guard case .failed(let message, let hint, _)? = inbox.finished(.flash) else { Issue.record("expected a failure"); return }
     #expect(message.contains("disconnected") && message.contains("write phase") && message.contains("erased"))
     #expect(hint.contains("diff"))
@@ -99,7 +100,7 @@ import Testing
     let (s, inbox, id) = service(bus)
     defer { s.shutdown(timeout: .seconds(2)) }
     let big = Fixtures.image(bytes: 256 * 1024)
-    s.flash(FlashRequest(deviceID: id, alternate: 0, image: big, fileName: "big.bin", options: FlashOptions(), leave: false))
+    s.flash(FlashRequest(deviceID: id, alternate: 0, firmware: Fixtures.firmware(big), fileName: "big.bin", options: FlashOptions(), leave: false))
     _ = inbox.wait { if case .jobProgress(_, let p, _) = $0, p.phase == .write { return true } else { return nil } }
     s.cancel(deviceID: id)
     guard case .cancelled(let why)? = inbox.finished(.flash) else { Issue.record("expected cancelled"); return }
@@ -120,7 +121,7 @@ import Testing
     inbox.events.withLock { $0 = [] }
     s.refresh()
     let erases = bus.boards[0].counters.pageErases
-    s.flash(FlashRequest(deviceID: id, alternate: 0, image: Fixtures.image(), fileName: "app.bin", options: FlashOptions(), leave: false))
+    s.flash(FlashRequest(deviceID: id, alternate: 0, firmware: Fixtures.firmware(Fixtures.image()), fileName: "app.bin", options: FlashOptions(), leave: false))
     guard case .failed(let message, _, _)? = inbox.finished(.flash) else { Issue.record("expected a refusal"); return }
     #expect(message.contains("write-protected"))
     #expect(bus.boards[0].counters.pageErases == erases)

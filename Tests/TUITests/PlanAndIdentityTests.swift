@@ -84,7 +84,7 @@ import Testing
     let bus = Fixtures.bus()
     let s = EngineDeviceService(bus: bus, clock: bus.boards[0].clock, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     let info = bus.devices()[0]
-    let outcome = s.flashJob(FlashRequest(deviceID: DeviceSummary(info: info).id, alternate: 0, image: Fixtures.image(),
+    let outcome = s.flashJob(FlashRequest(deviceID: DeviceSummary(info: info).id, alternate: 0, firmware: Fixtures.firmware(),
                                           fileName: "app.bin", options: FlashOptions(), leave: false), info)
     guard case .flashed(true, _, _, _, let erase?) = outcome else { Issue.record("\(outcome)"); return }
     #expect(erase.contains("erase"))
@@ -108,7 +108,10 @@ import Testing
     #expect(AppView.render(s).text.contains("the file is made for 1209:5740"))
     Fixtures.press(&s, [.char("f")])
     guard case .startFlash(let request)? = Fixtures.press(&s, [.char("y")]).first else { Issue.record("no flash"); return }
-    #expect(request.suffix == suffix)
+    // The request carries the file as loaded (the TUI once rewrapped the image as raw data, losing format and suffix).
+    #expect(request.firmware.suffix == suffix)
+    #expect(request.firmware.format == .dfuse)
+    #expect(EngineDeviceService.jobRequest(request, backupPath: nil).firmware == file.firmware)
 
     // The job sees it: its warning reaches the log pane.
     let bus = Fixtures.bus()
@@ -116,8 +119,7 @@ import Testing
     let logger = Logger(label: "test") { _ in LogPaneHandler(level: LogLevelSwitch(.info)) { inbox.post($0) } }
     let service = EngineDeviceService(bus: bus, clock: bus.boards[0].clock, logger: logger)
     let info = bus.devices()[0]
-    _ = service.flashJob(FlashRequest(deviceID: request.deviceID, alternate: 0, image: file.image, fileName: file.name,
-                                      options: FlashOptions(), leave: false, suffix: request.suffix), info)
+    _ = service.flashJob(request, info)
     let warned = inbox.wait { if case .log(let e) = $0, e.level == .warning, e.text.contains("1209:5740") { return e } else { return nil } }
     #expect(warned != nil)
   }

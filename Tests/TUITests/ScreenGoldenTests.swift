@@ -61,6 +61,49 @@ import Testing
     check(s, "flash-verify-failed-80x24")
   }
 
+  /// Loop mode with four boards: one writing, one verified, one failed, one unplugged mid-erase.
+  static func batchWithMixedRows(width: Int, height: Int) -> AppState {
+    var s = Fixtures.flashState(width: width, height: height)
+    s.batch.recordPath = "/bench/records.jsonl"
+    s.now = 100
+    Fixtures.press(&s, [.char("6"), .char("l"), .char("y")])
+    let boards = [("1-1", "2079TEST0001", "STM32L476"), ("1-2", "2079TEST0002", "STM32F405"),
+                  ("1-3", "2079TEST0003", "STM32L476"), ("1-4", "2079TEST0004", "STM32L476")]
+    for (port, serial, chip) in boards { _ = update(&s, .batchBoardStarted(port: port, serial: serial, chip: chip, at: 100)) }
+    func progress(_ port: String, _ phase: OperationPhase, _ done: Int, _ total: Int, at: Double) {
+      _ = update(&s, .batchProgress(port: port, OperationProgress(phase: phase, completedBytes: done, totalBytes: total), at: at))
+    }
+    progress("1-1", .write, 2048, 4112, at: 104)
+    progress("1-2", .verify, 4112, 4112, at: 111)
+    _ = update(&s, .batchBoardFinished(port: "1-2", .verified, recordProblem: nil, at: 112.4))
+    progress("1-3", .verify, 1024, 4112, at: 109)
+    let verifyFailed = batchResult(EngineDeviceService.outcome(.flash(.device(.verifyFailed(mismatches: [0x0800_0010...0x0800_0013])))))
+    _ = update(&s, .batchBoardFinished(port: "1-3", verifyFailed, recordProblem: nil, at: 109.5))
+    progress("1-4", .erase, 2048, 6144, at: 103)
+    _ = update(&s, .batchBoardFinished(port: "1-4", .disconnected(detail: "the device disconnected during erase"),
+                                       recordProblem: nil, at: 103.2))
+    s.now = 118
+    s.status = ""
+    s.log = []
+    return s
+  }
+
+  @Test(arguments: sizes) func batchWithRunningVerifiedFailedAndDisconnectedBoards(size: (Int, Int)) {
+    var s = Self.batchWithMixedRows(width: size.0, height: size.1)
+    if size.0 > 80 { Fixtures.press(&s, [.down, .down, .enter]) }  // the failed board's details
+    check(s, "batch-\(size.0)x\(size.1)")
+  }
+
+  @Test func batchInAscii() {
+    check(Self.batchWithMixedRows(width: 80, height: 24), "batch-ascii-80x24", glyphs: .ascii)
+  }
+
+  @Test func batchIdleWithoutAFile() {
+    var s = Fixtures.state()
+    s.screen = .batch
+    check(s, "batch-nofile-80x24")
+  }
+
   @Test func logHelpDialogAndTooSmall() {
     var s = Fixtures.state()
     s.screen = .log
@@ -85,7 +128,7 @@ import Testing
   }
 
   @Test func everySizeFromNothingUpRendersWithoutTrapping() {
-    var states = [Fixtures.state(), Fixtures.optionsState(), Fixtures.flashState()]
+    var states = [Fixtures.state(), Fixtures.optionsState(), Fixtures.flashState(), Self.batchWithMixedRows(width: 80, height: 24)]
     var mem = Fixtures.flashState()
     mem.screen = .memory
     states.append(mem)

@@ -178,6 +178,30 @@ import Testing
     #expect(run.status == 0, "\(run.output)")
   }
 
+  /// The Batch screen on three simulated boards, the third unplugged mid-write: two rows end
+  /// VERIFIED, one DISCONNECTED, the totals add up, and the record holds one line per board.
+  @Test func batchFlashesEveryBoardAndRecordsEach() throws {
+    let dir = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let steps = [
+      "wait:Plan:", "keys:6", "wait:[6 Batch]", "wait:rec.jsonl", "wait:s flashes the 3 boards in DFU now",
+      "keys:s", "wait:Flash every board?", "wait:1-1, 1-2, 1-3", "keys:y",
+      "wait:DISCONNECTED", "wait:Passed 2 · Failed 1 · Running 0", "dump:batch",
+      "keys:q", "exit:0",
+    ]
+    let run = try Self.play(steps, args: ["app.bin", "--address", "0x08000000", "--simulate", "stm32l476", "--simulate", "stm32f405",
+                                          "--simulate", "stm32l476", "--sim-time", "instant", "--sim-fault-board", "3",
+                                          "--sim-disconnect-after", "2048", "--record", "rec.jsonl"],
+                            in: dir, size: "120x40")
+    #expect(run.status == 0, "\(run.output)")
+    #expect(run.output.components(separatedBy: "VERIFIED").count - 1 >= 2, "\(run.output)")
+    let record = try String(contentsOf: dir.appendingPathComponent("rec.jsonl"), encoding: .utf8)
+    let lines = record.split(separator: "\n")
+    #expect(lines.count == 3, "\(record)")
+    #expect(lines.filter { $0.contains("\"result\":\"verified\"") }.count == 2)
+    #expect(lines.contains { $0.contains("\"port\":\"1-3\"") && $0.contains("disconnected") })
+  }
+
   @Test func monochromeAsciiAndNoColorStillRead() throws {
     let dir = try Self.workspace()
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -11,9 +11,13 @@ import Testing
     Fixtures.press(&s, [.tab])
     #expect(s.screen == .log)
     Fixtures.press(&s, [.tab])
+    #expect(s.screen == .batch)
+    Fixtures.press(&s, [.tab])
     #expect(s.screen == .devices)
     Fixtures.press(&s, [.backTab])
-    #expect(s.screen == .log)
+    #expect(s.screen == .batch)
+    Fixtures.press(&s, [.char("6")])
+    #expect(s.screen == .batch)
   }
 
   @Test func optionsScreenReadsTheOptionBytesOnce() {
@@ -95,7 +99,7 @@ import Testing
     #expect(s.dialog == nil && s.job == nil)
     let effects = Fixtures.press(&s, [.char("f"), .enter])
     let id = s.selectedDeviceID!
-    #expect(effects == [.startFlash(FlashRequest(deviceID: id, alternate: 0, image: Fixtures.image(), fileName: "app.bin",
+    #expect(effects == [.startFlash(FlashRequest(deviceID: id, alternate: 0, firmware: Fixtures.firmware(Fixtures.image()), fileName: "app.bin",
                                                  options: FlashOptions(), leave: false))])
     #expect(s.job?.kind == .flash)
     _ = update(&s, .jobProgress(deviceID: id, OperationProgress(phase: .write, completedBytes: 1024, totalBytes: 4112), at: 1))

@@ -1,9 +1,9 @@
 public import DfuSe
 internal import Synchronization
 
-/// The screens, in tab order (numbers 1–5 switch, Tab cycles).
+/// The screens, in tab order (numbers 1–6 switch, Tab cycles).
 public enum ScreenID: Int, CaseIterable, Hashable, Sendable {
-  case devices, memory, options, flash, log
+  case devices, memory, options, flash, log, batch
 
   public var title: String {
     switch self {
@@ -12,6 +12,7 @@ public enum ScreenID: Int, CaseIterable, Hashable, Sendable {
     case .options: return "Options"
     case .flash: return "Flash"
     case .log: return "Log"
+    case .batch: return "Batch"
     }
   }
 }
@@ -21,6 +22,10 @@ public enum DialogState: Equatable, Sendable {
   case confirmFlash
   case confirmQuit
   case confirmCancel
+  /// Start a batch (every board present, or loop mode): destructive on every board.
+  case confirmBatch(BatchMode)
+  /// Stop a batch while boards run (loop: they finish; present: they are cancelled).
+  case confirmStopBatch
   /// Edit one option field; `error` is the last validation failure.
   case editOption(field: String, text: String, error: String?)
   /// Confirm an option-byte write; `phrase` is what the user typed (RDP 2 needs the exact phrase).
@@ -125,6 +130,7 @@ public struct AppState: Equatable, Sendable {
   public var memory = MemoryState()
   public var options = OptionsState()
   public var flash: FlashState
+  public var batch = BatchState()
   public var log: [LogEntry] = []
   public var logScroll: Int?
   public var verbose = false

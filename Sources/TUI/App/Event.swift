@@ -17,6 +17,13 @@ public enum Event: Equatable, Sendable {
   case directoryListed(path: String, entries: [DirectoryEntry])
   case jobProgress(deviceID: String, OperationProgress, at: Double)
   case jobFinished(deviceID: String, JobKind, JobOutcome, at: Double)
+  /// A batch board's job started (``BatchRunner``): its port, serial and chip.
+  case batchBoardStarted(port: String, serial: String?, chip: String, at: Double)
+  case batchProgress(port: String, OperationProgress, at: Double)
+  /// A batch board's job ended; `recordProblem` says why its audit line could not be written.
+  case batchBoardFinished(port: String, BatchResult, recordProblem: String?, at: Double)
+  /// The batch is over (every job ended), or it could not start (`problem`, nothing written to any board).
+  case batchEnded(problem: String?, at: Double)
   case log(LogEntry)
   /// SIGINT/SIGTERM/SIGHUP from outside the terminal.
   case signal(Int32)
@@ -35,6 +42,12 @@ public enum Effect: Equatable, Sendable {
   case readOptionBytes(deviceID: String)
   /// Write confirmed option bytes (`phrase` is the typed RDP 2 phrase).
   case writeOptionBytes(deviceID: String, before: OptionBytes, after: OptionBytes, phrase: String?)
+  /// Flash every board of a batch (confirmed on the Batch screen).
+  case startBatch(BatchRequest)
+  /// Stop a batch: no new board starts; with `cancelRunning` the running jobs stop between two transfers.
+  case stopBatch(cancelRunning: Bool)
+  /// Ring the terminal bell `count` times (a board ended: 1 verified, 2 not).
+  case bell(count: Int)
   case saveLog(directory: String)
   case setVerbose(Bool)
   /// Watch the loaded file (watch toggle), nil to stop.

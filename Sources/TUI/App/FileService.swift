@@ -29,10 +29,9 @@ public final class FileService: @unchecked Sendable {
       }
       let attributes = try? FileManager.default.attributesOfItem(atPath: path)
       let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-      return .fileLoaded(LoadedFile(path: path, format: loaded.format.displayName, image: image, fileSize: bytes.count,
+      return .fileLoaded(LoadedFile(path: path, firmware: loaded, image: image, fileSize: bytes.count,
                                     crc32: CRC32.checksum(bytes),
-                                    warnings: loaded.notices + ImageLint.warnings(image), modified: modified,
-                                    suffix: loaded.suffix))
+                                    warnings: loaded.notices + ImageLint.warnings(image), modified: modified))
     } catch {
       if case .needsAddress = error { return .fileNeedsAddress(path: path, message: error.description) }
       return .fileFailed(path: path, message: error.description)

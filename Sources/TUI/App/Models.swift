@@ -51,20 +51,20 @@ public struct DeviceSummary: Hashable, Sendable {
 /// A firmware file read and parsed (no device needed).
 public struct LoadedFile: Hashable, Sendable {
   public var path: String
-  public var format: String
+  /// The file as the engine read it (format, every target, DFU suffix, reader notices):
+  /// jobs get it whole, as the CLI's do.
+  public var firmware: LoadedFirmware
+  /// The image for the internal flash (alternate setting 0): shown and planned.
   public var image: FirmwareImage
   public var fileSize: Int
   public var crc32: UInt32
   public var warnings: [String]
   public var modified: Double
-  /// The file's DFU suffix (`.dfu` files): the VID/PID/bcdDevice it was made for, checked against the board.
-  public var suffix: DFUSuffix?
 
-  public init(path: String, format: String, image: FirmwareImage, fileSize: Int, crc32: UInt32, warnings: [String],
-              modified: Double, suffix: DFUSuffix? = nil) {
-    self.suffix = suffix
+  public init(path: String, firmware: LoadedFirmware, image: FirmwareImage, fileSize: Int, crc32: UInt32,
+              warnings: [String], modified: Double) {
     self.path = path
-    self.format = format
+    self.firmware = firmware
     self.image = image
     self.fileSize = fileSize
     self.crc32 = crc32
@@ -73,6 +73,10 @@ public struct LoadedFile: Hashable, Sendable {
   }
 
   public var name: String { path.split(separator: "/").last.map(String.init) ?? path }
+  /// `Intel HEX`, `raw binary`…
+  public var format: String { firmware.format.displayName }
+  /// The file's DFU suffix (`.dfu` files): the VID/PID/bcdDevice it was made for, checked against the board.
+  public var suffix: DFUSuffix? { firmware.suffix }
 }
 
 /// A directory entry of the file picker.
@@ -107,20 +111,18 @@ public struct LogEntry: Hashable, Sendable {
 public struct FlashRequest: Hashable, Sendable {
   public var deviceID: String
   public var alternate: UInt8
-  public var image: FirmwareImage
+  /// The file as loaded (format, targets, DFU suffix, notices), so ``DfuSe/FlashJob`` sees what
+  /// the CLI's job sees: it warns about a file made for another device and picks the alternate's image.
+  public var firmware: LoadedFirmware
   public var fileName: String
   public var options: FlashOptions
   public var leave: Bool
-  /// The file's DFU suffix, so ``DfuSe/FlashJob/prepare(_:device:identity:bus:clock:logger:)`` warns
-  /// about a file made for another device, as the CLI does.
-  public var suffix: DFUSuffix?
 
-  public init(deviceID: String, alternate: UInt8, image: FirmwareImage, fileName: String, options: FlashOptions,
-              leave: Bool, suffix: DFUSuffix? = nil) {
-    self.suffix = suffix
+  public init(deviceID: String, alternate: UInt8, firmware: LoadedFirmware, fileName: String, options: FlashOptions,
+              leave: Bool) {
     self.deviceID = deviceID
     self.alternate = alternate
-    self.image = image
+    self.firmware = firmware
     self.fileName = fileName
     self.options = options
     self.leave = leave

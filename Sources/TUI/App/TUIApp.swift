@@ -52,7 +52,7 @@ public final class TUIApp {
 
   /// One turn: wait (at most until the next tick), handle what arrived, draw.
   public func step() {
-    let interval = state.job != nil ? 0.25 : 1.0
+    let interval = state.job != nil || state.batch.running ? 0.25 : 1.0
     let now = Date().timeIntervalSince1970
     let wait = max(0, lastTick + interval - now)
     let inputs = terminal.waitForInput(timeout: .milliseconds(Int(wait * 1000)), wakeFD: queue.readFD)
@@ -87,6 +87,7 @@ public final class TUIApp {
       case .suspend:
         terminal.suspend()
         handle(.resize(width: terminal.width, height: terminal.height))
+      case .bell(let count): terminal.bell(count: count)
       case .quit(let code): exitCode = code
       default: service.perform(effect)
       }

@@ -18,6 +18,7 @@ func dialogKey(_ state: inout AppState, _ key: Key) -> [Effect] {
       state.quitting = true
       var effects: [Effect] = []
       if let job = state.job { effects.append(.cancelJob(deviceID: job.deviceID)) }
+      if state.batch.running { effects.append(.stopBatch(cancelRunning: true)) }
       return effects + [.quit(code: 0)]
     }
     if no || key == .ctrl("c") { state.dialog = nil }
@@ -27,6 +28,18 @@ func dialogKey(_ state: inout AppState, _ key: Key) -> [Effect] {
       state.job?.cancelling = true
       state.status = "Cancelling: the job stops between two USB transfers."
       return [.cancelJob(deviceID: job.deviceID)]
+    }
+    if no { state.dialog = nil }
+  case .confirmBatch(let mode):
+    if yes {
+      state.dialog = nil
+      return startBatch(&state, mode)
+    }
+    if no { state.dialog = nil; state.status = "Batch not started." }
+  case .confirmStopBatch:
+    if yes {
+      state.dialog = nil
+      return stopBatch(&state, cancelRunning: state.batch.mode == .present)
     }
     if no { state.dialog = nil }
   case .editOption(let name, var text, _):

@@ -42,6 +42,7 @@ func flashKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     if state.flash.watch { state.flash.options.differential = true }
     return [.watchFile(state.flash.watch ? state.flash.file?.path : nil)]
   case .char("f"):
+    if refusedForBatch(&state) { return [] }
     guard state.job == nil else { state.status = "A job is running; wait for it or cancel it (c)."; return [] }
     guard let d = state.selectedDevice, d.present else { state.status = "No board selected (1 Devices)."; return [] }
     switch state.plan {
@@ -57,6 +58,7 @@ func flashKey(_ state: inout AppState, _ key: Key) -> [Effect] {
 
 /// The start-flash effect for the current file and device (state updated to "running").
 func flashEffect(_ state: inout AppState, auto: Bool = false) -> Effect? {
+  if refusedForBatch(&state) { return nil }
   guard let file = state.flash.file, let d = state.selectedDevice, d.present, case .success = state.plan else { return nil }
   var options = state.flash.options
   if auto { options.differential = true }
@@ -64,8 +66,8 @@ func flashEffect(_ state: inout AppState, auto: Bool = false) -> Effect? {
   state.flash.result = nil
   state.memory.marks = state.memory.marks.filter { _, m in m != .erased && m != .written && m != .verified }
   state.addLog(.info, "\(auto ? "file changed: " : "")flashing \(file.name) to \(d.info.path)")
-  return .startFlash(FlashRequest(deviceID: d.id, alternate: state.flash.alternate, image: file.image, fileName: file.name,
-                                  options: options, leave: state.flash.leave, suffix: file.suffix))
+  return .startFlash(FlashRequest(deviceID: d.id, alternate: state.flash.alternate, firmware: file.firmware,
+                                  fileName: file.name, options: options, leave: state.flash.leave))
 }
 
 /// Path field: typing edits, Tab completes against the listed directory,

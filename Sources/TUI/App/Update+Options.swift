@@ -33,6 +33,7 @@ func optionsKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     try? state.options.edited?.set(fields[state.options.fields.selected].field, to: old)
   case .char("U"): state.options.edited = state.options.read
   case .char("w"):
+    if refusedForBatch(&state) { return [] }
     guard state.job == nil else { state.status = "A job is running on the device."; return [] }
     switch state.optionPlan {
     case nil: state.status = "Read the option bytes first (R)."

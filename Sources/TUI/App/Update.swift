@@ -46,6 +46,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     jobProgress(&state, id, p, at: at)
     return []
   case .jobFinished(let id, let kind, let outcome, let at): return jobFinished(&state, id, kind, outcome, at: at)
+  case .batchBoardStarted, .batchProgress, .batchBoardFinished, .batchEnded: return batchEvent(&state, event)
   case .log(let entry):
     state.log.append(entry)
     if state.log.count > 5000 { state.log.removeFirst(state.log.count - 5000) }
@@ -54,6 +55,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     if n == 2 { return handleKey(&state, .ctrl("c")) }  // SIGINT: like Ctrl-C (asks during a job)
     var effects: [Effect] = []
     if let job = state.job { effects.append(.cancelJob(deviceID: job.deviceID)) }
+    if state.batch.running { effects.append(.stopBatch(cancelRunning: true)) }
     state.quitting = true
     return effects + [.quit(code: 128 + n)]
   }
@@ -75,7 +77,7 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
   case .char("?"), .function(1):
     state.showHelp = true
     return []
-  case .char(let c) where ("1"..."5").contains(c):
+  case .char(let c) where ("1"..."6").contains(c):
     return switchScreen(&state, ScreenID(rawValue: Int(String(c))! - 1)!)
   case .tab: return switchScreen(&state, ScreenID(rawValue: (state.screen.rawValue + 1) % ScreenID.allCases.count)!)
   case .backTab:
@@ -89,12 +91,13 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
   case .options: return optionsKey(&state, key)
   case .flash: return flashKey(&state, key)
   case .log: return logKey(&state, key)
+  case .batch: return batchKey(&state, key)
   }
 }
 
-/// `q`/Ctrl-C: quits at once when idle, asks while a job runs.
+/// `q`/Ctrl-C: quits at once when idle, asks while a job or a batch runs.
 func quitKey(_ state: inout AppState) -> [Effect] {
-  if state.job != nil {
+  if state.job != nil || state.batch.running {
     state.dialog = .confirmQuit
     return []
   }
@@ -106,7 +109,7 @@ func switchScreen(_ state: inout AppState, _ screen: ScreenID) -> [Effect] {
   state.screen = screen
   switch screen {
   case .options:
-    if state.options.read == nil, state.job == nil, let d = state.selectedDevice, d.present, d.info.isDFUMode {
+    if state.options.read == nil, state.job == nil, !state.batch.running, let d = state.selectedDevice, d.present, d.info.isDFUMode {
       return startRead(&state, .readOptionBytes(deviceID: d.id), kind: .readOptions)
     }
   case .flash:
@@ -161,6 +164,7 @@ func devicesChanged(_ state: inout AppState, _ list: [DeviceSummary]) -> [Effect
 }
 
 func startRead(_ state: inout AppState, _ effect: Effect, kind: JobKind) -> [Effect] {
+  if refusedForBatch(&state) { return [] }
   guard let d = state.selectedDevice else { return [] }
   state.job = JobState(deviceID: d.id, kind: kind, started: state.now)
   return [effect]
@@ -250,6 +254,8 @@ func handleMouse(_ state: inout AppState, _ m: MouseEvent) -> [Effect] {
     if m.kind != .click { state.flash.browser.move(delta / 3, count: state.flash.entries.count + 1) }
   case .log:
     if m.kind != .click { scrollLog(&state, delta) }
+  case .batch:
+    if m.kind != .click { state.batch.list.move(delta / 3, count: state.batch.rows.count) }
   }
   return []
 }

@@ -15,9 +15,13 @@ public protocol DeviceService: AnyObject {
   func readSector(deviceID: String, alternate: UInt8, address: UInt32, count: Int)
   func readOptionBytes(deviceID: String)
   func writeOptionBytes(deviceID: String, before: OptionBytes, after: OptionBytes, phrase: String?)
+  /// Starts a batch (``BatchRunner``): its events come through `post`, ending with ``Event/batchEnded(problem:at:)``.
+  func startBatch(_ request: BatchRequest)
+  /// No new board of the batch starts; with `cancelRunning` its running jobs stop between two transfers.
+  func stopBatch(cancelRunning: Bool)
   /// Asks the device's job to stop between two USB transfers.
   func cancel(deviceID: String)
-  /// Cancels every job and waits (up to `timeout`) for the workers to stop.
+  /// Cancels every job (a batch's too) and waits (up to `timeout`) for the workers to stop.
   func shutdown(timeout: Duration)
 }
 
@@ -28,6 +32,8 @@ extension DeviceService {
     case .refreshDevices: refresh()
     case .startFlash(let r): flash(r)
     case .cancelJob(let id): cancel(deviceID: id)
+    case .startBatch(let r): startBatch(r)
+    case .stopBatch(let cancelRunning): stopBatch(cancelRunning: cancelRunning)
     case .readSector(let id, let alt, let address, let count): readSector(deviceID: id, alternate: alt, address: address, count: count)
     case .readOptionBytes(let id): readOptionBytes(deviceID: id)
     case .writeOptionBytes(let id, let before, let after, let phrase):

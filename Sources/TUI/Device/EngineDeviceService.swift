@@ -27,6 +27,8 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
   private let afterJob: @Sendable () -> Void
   /// Where the backup toggle saves (``BackupNaming``); set before ``start(post:)``.
   public var backupDirectory = FileManager.default.currentDirectoryPath
+  /// Opens a bus for one board thread of a batch (``DfuSe/BenchFlash/BusFactory``).
+  private let batchBus: BenchFlash.BusFactory?
 
   struct Shared {
     var devices: [String: DFUDeviceInfo] = [:]
@@ -35,10 +37,13 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
     var busy: Set<String> = []
     var refreshRequested = false
     var stopping = false
+    var batch: BatchRunner?
   }
 
   public init(bus: any DFUBus, clock: any BlockingClock, logger: Logger, family: String? = nil,
-              pollInterval: Duration = .seconds(1), afterJob: @escaping @Sendable () -> Void = {}) {
+              pollInterval: Duration = .seconds(1), afterJob: @escaping @Sendable () -> Void = {},
+              batchBus: BenchFlash.BusFactory? = nil) {
+    self.batchBus = batchBus
     self.family = family
     self.bus = bus
     self.clock = clock
@@ -93,21 +98,58 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
   }
 
   public func shutdown(timeout: Duration) {
-    let workers = state.withLock { s -> [DeviceWorker] in
+    let (workers, batch) = state.withLock { s -> ([DeviceWorker], BatchRunner?) in
       s.stopping = true
       s.cancelled.formUnion(s.busy)
-      return Array(s.workers.values)
+      return (Array(s.workers.values), s.batch)
     }
+    batch?.stop(cancelRunning: true)
     refresh()
     let deadline = Date().addingTimeInterval(timeout.seconds)
-    while state.withLock({ !$0.busy.isEmpty }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    while (state.withLock({ !$0.busy.isEmpty }) || batch.map({ !$0.finished }) ?? false) && Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.02)
+    }
     workers.forEach { $0.stop() }
   }
+
+  // MARK: Batch
+
+  /// Starts a ``BatchRunner`` on the bus as the poller last listed it (the poller keeps
+  /// running: loop mode sees each board plugged in). Refused while a job or a batch runs.
+  public func startBatch(_ request: BatchRequest) {
+    let refusal = state.withLock { s -> String? in
+      if let b = s.batch, !b.finished { return "a batch is already running" }
+      if !s.busy.isEmpty { return "a job is running on \(s.busy.sorted().joined(separator: ", ")); wait for it" }
+      return nil
+    }
+    if let refusal {
+      post(.batchEnded(problem: refusal, at: Date().timeIntervalSince1970))
+      return
+    }
+    let runner = BatchRunner(request, makeBus: batchBus ?? { [self] in bus }, clock: clock, logger: logger,
+                             identify: { [self] in identify($0) },
+                             listDevices: { [self] in state.withLock { Array($0.devices.values) } },
+                             post: post, afterBatch: afterJob)
+    state.withLock { $0.batch = runner }
+    runner.start()
+  }
+
+  public func stopBatch(cancelRunning: Bool) {
+    state.withLock { $0.batch }?.stop(cancelRunning: cancelRunning)
+  }
+
+  private var batchRunning: Bool { state.withLock { s in s.batch.map { !$0.finished } ?? false } }
 
   // MARK: Jobs
 
   /// Runs `body` on the device's worker; posts its outcome as `jobFinished`.
   private func run(_ id: String, _ kind: JobKind, _ body: @escaping @Sendable (DFUDeviceInfo) -> JobOutcome) {
+    if batchRunning {  // the screens refuse it too; a board must never get two jobs at once
+      post(.jobFinished(deviceID: id, kind, .failed(message: "a batch is running (6 Batch)",
+                                                    hint: "Wait for it to end, or stop it (x).", mismatches: []),
+                        at: Date().timeIntervalSince1970))
+      return
+    }
     let (worker, info) = state.withLock { s -> (DeviceWorker, DFUDeviceInfo?) in
       let w = s.workers[id] ?? DeviceWorker(name: "dfutui-\(id)")
       s.workers[id] = w
@@ -134,17 +176,15 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
 
   private func isCancelled(_ id: String) -> Bool { state.withLock { $0.cancelled.contains(id) } }
 
-  /// Progress posted at most 25 times a second per phase, plus every phase end.
+  /// Progress posted at most 25 times a second per phase, plus every phase end (``ProgressThrottle``).
   private func progress(_ id: String) -> (OperationProgress) -> Void {
-    var last = Date.distantPast
+    var throttle = ProgressThrottle()
     var phase: OperationPhase?
     return { [self] p in
       let now = Date()
-      let edge = p.phase != phase || p.completedBytes >= p.totalBytes
-      guard edge || now.timeIntervalSince(last) >= 0.04 else { return }
+      guard throttle.admit(p, now: now) else { return }
       if p.phase != phase { logger.trace("phase \(p.phase.rawValue): \(p.totalBytes) B") }
       phase = p.phase
-      last = now
       post(.jobProgress(deviceID: id, p, at: now.timeIntervalSince1970))
     }
   }
@@ -185,11 +225,7 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
   /// The library's ``DfuSe/FlashJob``, as the CLI's `write` drives it: prepare (plan,
   /// protection check, backup file checked), then run with its events as UI events.
   func flashJob(_ r: FlashRequest, _ info: DFUDeviceInfo) -> JobOutcome {
-    let firmware = LoadedFirmware(format: .raw, targets: [FirmwareTarget(alternateSetting: r.alternate, image: r.image)],
-                                  suffix: r.suffix)
-    let backupPath = r.options.backup ? BackupNaming.path(for: info, in: backupDirectory) : nil
-    let request = FlashJobRequest(firmware: firmware, fileName: r.fileName, alternate: r.alternate, alternateChosen: true,
-                                  options: r.options, backupPath: backupPath, leaveAfter: r.leave)
+    let request = Self.jobRequest(r, backupPath: r.options.backup ? BackupNaming.path(for: info, in: backupDirectory) : nil)
     let id = r.deviceID
     do throws(JobError) {
       let job = try FlashJob.prepare(request, device: info, identity: identify(info), bus: bus, clock: clock,
@@ -223,6 +259,13 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
     } catch {
       return Self.outcome(error)
     }
+  }
+
+  /// The library's request for `r`: the file as loaded (its real format, targets, suffix and
+  /// notices), the alternate the Flash screen chose.
+  static func jobRequest(_ r: FlashRequest, backupPath: String?) -> FlashJobRequest {
+    FlashJobRequest(firmware: r.firmware, fileName: r.fileName, alternate: r.alternate, alternateChosen: true,
+                    options: r.options, backupPath: backupPath, leaveAfter: r.leave)
   }
 
   /// The chip identification, with the user's `--family` when given.

@@ -39,6 +39,7 @@ public enum AppView {
     case .options: OptionsView.render(state, layout.body, &buffer)
     case .flash: FlashView.render(state, layout.body, &buffer)
     case .log: LogView.render(state, layout.body, &buffer)
+    case .batch: BatchView.render(state, layout.body, &buffer)
     }
     buffer.put(" " + state.status, x: 0, y: layout.status.y, style: statusStyle(state.status), maxWidth: layout.status.width)
     Footer(hints(state)).render(layout.footer, &buffer)
@@ -113,6 +114,12 @@ public enum AppView {
       }
     case .log:
       h = [KeyHint("↑↓ PgUp/PgDn", "scroll"), KeyHint("s", "save"), KeyHint("v", state.verbose ? "quiet" : "verbose")]
+    case .batch:
+      if state.batch.running {
+        h = [KeyHint("x", state.batch.mode == .loop ? "stop loop" : "cancel"), KeyHint("↑↓", "board"), KeyHint("Enter", "details")]
+      } else {
+        h = [KeyHint("s", "flash all"), KeyHint("l", "loop"), KeyHint("↑↓", "board"), KeyHint("Enter", "details")]
+      }
     }
     return h + [KeyHint("?", "help"), KeyHint("q", "quit"), KeyHint("Tab", "next")]
   }

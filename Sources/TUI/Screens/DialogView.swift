@@ -20,8 +20,20 @@ public enum DialogView {
       }
       return Dialog(title: "Flash?", body: body, choices: choices(d, state))
     case .confirmQuit:
-      return Dialog(title: "Quit?", body: [Line("A job is running. Quitting cancels it between two USB transfers; the board stays in DFU "
+      let what = state.batch.running ? "A batch is running (\(state.batch.active) board(s) flashing)" : "A job is running"
+      return Dialog(title: "Quit?", body: [Line("\(what). Quitting cancels it between two USB transfers; the board stays in DFU "
                                                 + "(a flash with diff resumes).", .warning)], choices: choices(d, state), style: .warning)
+    case .confirmBatch(let mode):
+      return Dialog(title: mode == .loop ? "Start the loop?" : "Flash every board?", body: BatchView.confirmLines(mode, state),
+                    choices: choices(d, state), style: .warning)
+    case .confirmStopBatch:
+      let n = state.batch.active
+      let body = state.batch.mode == .loop
+        ? Line("No new board is started. The \(n) running board(s) finish their flash and verify first.")
+        : Line("The \(n) running board(s) stop between two USB transfers and stay in DFU; flash them again "
+               + "(diff finishes the job).", .warning)
+      return Dialog(title: state.batch.mode == .loop ? "Stop the loop?" : "Cancel the batch?", body: [body],
+                    choices: choices(d, state), style: .warning)
     case .confirmCancel:
       return Dialog(title: "Cancel the flash?", body: [Line("The job stops between two USB transfers. Sectors already erased stay "
                                                             + "blank; flash again with d (diff) to finish.", .warning)],
@@ -81,6 +93,9 @@ public enum DialogView {
     case .confirmFlash: return [KeyHint("y/Enter", "flash"), KeyHint("n/Esc", "cancel")]
     case .confirmQuit: return [KeyHint("y/Enter", "quit"), KeyHint("n/Esc", "stay")]
     case .confirmCancel: return [KeyHint("y/Enter", "cancel it"), KeyHint("n/Esc", "keep going")]
+    case .confirmBatch(let mode): return [KeyHint("y/Enter", mode == .loop ? "start the loop" : "flash them"), KeyHint("n/Esc", "cancel")]
+    case .confirmStopBatch:
+      return [KeyHint("y/Enter", state.batch.mode == .loop ? "stop" : "cancel them"), KeyHint("n/Esc", "keep going")]
     case .editOption: return [KeyHint("Enter", "set (pending)"), KeyHint("Esc", "cancel")]
     case .confirmOptions:
       guard case .success(let plan)? = state.optionPlan else { return [KeyHint("any key", "close")] }

@@ -1,7 +1,7 @@
 /// `?`: every key, over the current screen.
 public enum HelpView {
   public static let lines: [(String, String)] = [
-    ("1…5, Tab, S-Tab", "switch screen (Devices, Memory, Options, Flash, Log)"),
+    ("1…6, Tab, S-Tab", "switch screen (Devices, Memory, Options, Flash, Log, Batch)"),
     ("↑↓ / j k, PgUp PgDn, Home End", "move, scroll"),
     ("Enter", "open / read sector / edit field / load file"),
     ("Esc", "close the dialog or help"),
@@ -15,6 +15,7 @@ public enum HelpView {
     ("Flash: v d b p e w m", "verify, diff, backup, preserve, leave after, watch, allow mass erase"),
     ("Flash: a", "address of raw data (a .bin) and load it again"),
     ("Log: s  v", "save to a file; verbose USB trace"),
+    ("Batch: s  l  x  Enter", "flash all boards present; loop over plugs; stop (asks); board details"),
     ("Mouse", "click selects (tabs, devices), the wheel scrolls"),
   ]
 

@@ -233,6 +233,16 @@ public final class CursesTerminal: Terminal {
     clearok(cnc_stdscr(), true)
   }
 
+  /// curses' `beep()` (the audible bell, or the visible one where the terminal has none);
+  /// a failure's second ring comes 150 ms later so the two are heard apart.
+  public func bell(count: Int) {
+    guard active else { return }
+    for i in 0..<max(0, count) {
+      if i > 0 { usleep(150_000) }
+      beep()
+    }
+  }
+
   public func restore() {
     guard active else { return }
     active = false

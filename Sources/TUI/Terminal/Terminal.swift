@@ -26,6 +26,8 @@ public protocol Terminal: AnyObject {
   func suspend()
   /// Restores the terminal (idempotent): normal mode, cursor, main screen.
   func restore()
+  /// Rings the terminal's bell `count` times (a batch board ended).
+  func bell(count: Int)
 }
 
 /// An in-memory terminal for tests and benchmarks: input is scripted,
@@ -41,6 +43,8 @@ public final class HeadlessTerminal: Terminal {
   public var pendingInput: [TerminalInput] = []
   public private(set) var restored = false
   public private(set) var suspensions = 0
+  /// Every ``bell(count:)`` call's count, in order.
+  public private(set) var bells: [Int] = []
 
   public init(width: Int, height: Int, colorDepth: ColorDepth = .xterm256, glyphs: Glyphs = .unicode) {
     self.width = width
@@ -76,5 +80,6 @@ public final class HeadlessTerminal: Terminal {
   }
 
   public func suspend() { suspensions += 1 }
+  public func bell(count: Int) { bells.append(count) }
   public func restore() { restored = true }
 }

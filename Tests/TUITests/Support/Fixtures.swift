@@ -27,9 +27,14 @@ enum Fixtures {
     return try! FirmwareImage(bytes: bytes, at: 0x0800_0000, origin: ImageOrigin(file: "app.bin", location: .offset(0)))
   }
 
+  /// `image` as a raw file's parse (one target, no suffix).
+  static func firmware(_ image: FirmwareImage = image()) -> LoadedFirmware {
+    LoadedFirmware(format: .raw, targets: [FirmwareTarget(image: image)])
+  }
+
   static func file() -> LoadedFile {
-    LoadedFile(path: "/fw/app.bin", format: "raw binary", image: image(), fileSize: 4104, crc32: 0x1234_ABCD,
-               warnings: [], modified: 0)
+    LoadedFile(path: "/fw/app.bin", firmware: firmware(),
+               image: image(), fileSize: 4104, crc32: 0x1234_ABCD, warnings: [], modified: 0)
   }
 
   /// A state with the board listed and selected.
