@@ -129,6 +129,26 @@ import Testing
     #expect(ended == nil)
   }
 
+  /// Loop mode with leave after flash, on a board whose application resets into the ROM at
+  /// once (BOOT0 held high): flashed once, reported as back, never flashed again and again.
+  @Test func aBoardBackInTheBootloaderAfterItsLeaveIsReportedNotReflashed() throws {
+    let clock = VirtualClock()
+    let board = SimulatedSTM32(profile: .stm32l476, clock: clock, serialNumber: "L1",
+                               faults: SimulatedFaults(applicationResetsToBootloader: true))
+    let bus = SimulatedBus(boards: [board])
+    let (s, inbox) = Self.service(bus, expecting: 1)
+    defer { s.shutdown(timeout: .seconds(5)) }
+    var request = Self.request(.loop, record: nil)
+    request.leave = true
+    s.startBatch(request)
+    let back = inbox.wait { if case .batchBoardCameBack(let port, _, _) = $0 { return port } else { return nil } }
+    #expect(back == "1-1")
+    Thread.sleep(forTimeInterval: 0.5)  // many polls with the board back on the bus
+    #expect(Self.ends(inbox).map(\.port) == ["1-1"], "flashed once")
+    s.stopBatch(cancelRunning: false)
+    _ = Self.batchEnded(inbox)
+  }
+
   @Test func shutdownCancelsAndJoinsTheBatch() throws {
     let bus = Fixtures.bus()
     let (s, inbox) = Self.service(bus, expecting: 1)

@@ -145,6 +145,23 @@ import Testing
     #expect(update(&s, .batchBoardFinished(port: "1-9", .verified, recordProblem: nil, at: 1)).isEmpty, "no such board")
   }
 
+  /// A loop board back in the ROM right after its leave (its application did not start): the
+  /// row says so next to VERIFIED, the log and the details say what to do, two bells.
+  @Test func aBoardBackInTheBootloaderAfterItsLeaveIsShownOnItsRow() {
+    var s = Self.batchScreen(width: 120, height: 40)
+    Fixtures.press(&s, [.char("l"), .char("y")])
+    _ = update(&s, .batchBoardStarted(port: "1-1", serial: "S1", chip: "STM32L476", at: 0))
+    _ = update(&s, .batchBoardFinished(port: "1-1", .verified, recordProblem: nil, at: 3))
+    #expect(update(&s, .batchBoardCameBack(port: "1-1", after: 0.4, at: 3.4)) == [.bell(count: 2)])
+    #expect(s.batch.rows[0].cameBack == 0.4)
+    #expect(s.batch.passed == 1, "the flash itself was verified")
+    #expect(AppView.render(s).text.contains("VERIFIED, BACK IN ROM"))
+    #expect(s.log.last?.level == .warning && s.log.last?.text.contains("Not flashed again") == true)
+    Fixtures.press(&s, [.enter])
+    #expect(AppView.render(s).text.contains("application did not start"))
+    #expect(update(&s, .batchBoardCameBack(port: "1-9", after: 0.4, at: 3.4)).isEmpty, "no such board")
+  }
+
   @Test func theAppRingsTheTerminalsBell() {
     let terminal = HeadlessTerminal(width: 80, height: 24)
     let service = AppRunnerTests.RecordingService()

@@ -80,6 +80,8 @@ public struct BatchRow: Hashable, Sendable {
   public var ended: Double?
   /// Why the board's audit line could not be written, if it could not.
   public var recordProblem: String?
+  /// Seconds after its leave that the board was back in the bootloader (its application did not start).
+  public var cameBack: Double?
 
   public init(port: String, serial: String?, chip: String, started: Double) {
     self.port = port

@@ -22,6 +22,9 @@ public enum Event: Equatable, Sendable {
   case batchProgress(port: String, OperationProgress, at: Double)
   /// A batch board's job ended; `recordProblem` says why its audit line could not be written.
   case batchBoardFinished(port: String, BatchResult, recordProblem: String?, at: Double)
+  /// A loop board came back in the bootloader `after` seconds of its leave (its application did
+  /// not start; ``DfuSe/PlugTracker/Return``): not flashed again until it is unplugged.
+  case batchBoardCameBack(port: String, after: Double, at: Double)
   /// The batch is over (every job ended), or it could not start (`problem`, nothing written to any board).
   case batchEnded(problem: String?, at: Double)
   case log(LogEntry)

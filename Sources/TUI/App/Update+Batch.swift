@@ -111,6 +111,14 @@ func batchEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
       state.addLog(.error, state.status)
     }
     return [.bell(count: result == .verified ? 1 : 2)]
+  case .batchBoardCameBack(let port, let after, _):
+    guard let i = state.batch.rows.lastIndex(where: { $0.port == port }) else { return [] }
+    state.batch.rows[i].cameBack = after
+    state.status = "\(port) is back in the bootloader after leaving DFU: its application did not start. Not flashed again; unplug it."
+    state.addLog(.warning, "batch: \(port) back in the bootloader \(FlashView.seconds(after)) after leaving DFU: the "
+                 + "application did not start, or reset into the ROM (BOOT0 held high and a crash or watchdog reset; a "
+                 + "file built for another board?). Not flashed again; unplug it, and plug it in again to flash it once more")
+    return [.bell(count: 2)]
   case .batchEnded(let problem, let at):
     let wasLoop = state.batch.mode == .loop
     state.batch.mode = nil

@@ -46,7 +46,7 @@ public func update(_ state: inout AppState, _ event: Event) -> [Effect] {
     jobProgress(&state, id, p, at: at)
     return []
   case .jobFinished(let id, let kind, let outcome, let at): return jobFinished(&state, id, kind, outcome, at: at)
-  case .batchBoardStarted, .batchProgress, .batchBoardFinished, .batchEnded: return batchEvent(&state, event)
+  case .batchBoardStarted, .batchProgress, .batchBoardFinished, .batchBoardCameBack, .batchEnded: return batchEvent(&state, event)
   case .log(let entry):
     state.log.append(entry)
     if state.log.count > 5000 { state.log.removeFirst(state.log.count - 5000) }

@@ -91,7 +91,10 @@ public final class BatchRunner: Sendable {
     case .loop:
       logger.info("batch: loop started; each board plugged in is flashed once per plug")
       let loop = BenchLoop(job, makeBus: makeBus, clock: clock, logger: logger, identify: { [self] in .success(named($0)) },
-                           observer: observer, finished: { [self] in finished($0, log: log) }, isCancelled: isCancelled)
+                           observer: observer, finished: { [self] in finished($0, log: log) }, isCancelled: isCancelled,
+                           cameBack: { [post] back in
+                             post(.batchBoardCameBack(port: back.device.path, after: back.after.seconds, at: Self.now))
+                           })
       let list = listDevices
       _ = loop.run(listDevices: { list().filter(\.isDFUMode) }, interval: .milliseconds(100), pollClock: SystemClock(),
                    shouldStop: { [self] in stopRequested.load(ordering: .sequentiallyConsistent) })

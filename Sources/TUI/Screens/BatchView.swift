@@ -111,8 +111,9 @@ public enum BatchView {
     case .running: phase = r.phase.map(phaseName) ?? "start"
     default: phase = r.phase.map(phaseName) ?? "-"
     }
+    let result = r.cameBack != nil && r.result == .verified ? Line("VERIFIED, BACK IN ROM", .warning) : resultLine(r.result)
     return [Line(r.port), Line(r.serial ?? "-"), Line(r.chip.truncated(to: widths[2])), Line(phase), gauge(r, width: bar, g),
-            resultLine(r.result), Line(FlashView.seconds(end - r.started).leftPadded(to: widths[6]), .dim)]
+            result, Line(FlashView.seconds(end - r.started).leftPadded(to: widths[6]), .dim)]
   }
 
   static func phaseName(_ p: OperationPhase) -> String { p == .prepare ? "read" : p.rawValue }
@@ -147,6 +148,11 @@ public enum BatchView {
     case .verified: lines.append(Line("Written and verified by read-back.", .ok))
     default:
       lines += Paragraph.wrap(r.result.detail ?? r.result.word, width: max(1, width)).map { Line($0, .danger) }
+    }
+    if let after = r.cameBack {
+      let text = "Back in the bootloader \(FlashView.seconds(after)) after leaving DFU: the application did not start, or "
+        + "reset into the ROM (BOOT0 held high? a file built for another board?). Not flashed again; unplug it."
+      lines += Paragraph.wrap(text, width: max(1, width)).map { Line($0, .warning) }
     }
     if let problem = r.recordProblem { lines += Paragraph.wrap(problem, width: max(1, width)).map { Line($0, .warning) } }
     return lines
