@@ -18,16 +18,34 @@ struct TUICommand: ParsableCommand {
   @Option(help: ArgumentHelp("Batch screen: append one JSON line per board to this file (audit record, as write --record).",
                              valueName: "file"))
   var record: String?
+  @Option(name: .customLong("backup-dir"),
+          help: ArgumentHelp("Flash screen: where the backup toggle (b) saves what a flash is about to erase "
+                             + "(default: the working directory; a new file each time, never over one).", valueName: "dir"))
+  var backupDirectory: String?
   @OptionGroup var device: DeviceOptions
 
+  func validate() throws {
+    if let dir = backupDirectory {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw ValidationError("--backup-dir: \(dir) is not a directory; create it first or name another one")
+      }
+      guard FileManager.default.isWritableFile(atPath: dir) else {
+        throw ValidationError("--backup-dir: \(dir) is not writable; name a directory you can write to")
+      }
+    }
+  }
+
   func run() throws {
-    try TUILauncher.run(file: file, address: address?.value, record: record, device: device)
+    try TUILauncher.run(file: file, address: address?.value, record: record, backupDirectory: backupDirectory,
+                        device: device)
   }
 }
 
 /// Starts the TUI: checks for a terminal, builds the bus, runs the app.
 enum TUILauncher {
-  static func run(file: String?, address: UInt32?, record: String? = nil, device: DeviceOptions) throws(ExitCode) {
+  static func run(file: String?, address: UInt32?, record: String? = nil, backupDirectory: String? = nil,
+                  device: DeviceOptions) throws(ExitCode) {
     guard isatty(0) == 1, isatty(1) == 1 else {
       Console.error("error: the TUI needs a terminal on stdin and stdout (this is a pipe or a file). "
                     + "For scripts use the commands: dfutui list, write FILE, read, erase, leave, options "
@@ -49,7 +67,10 @@ enum TUILauncher {
     let service = EngineDeviceService(bus: filtered, clock: context.clock, logger: logger, family: device.family,
                                       batchBus: context.workerBus)
     let cwd = FileManager.default.currentDirectoryPath
+    let backups = backupDirectory.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
+    service.backupDirectory = backups
     var state = AppState(width: terminal.width, height: terminal.height, directory: cwd)
+    state.flash.backupDirectory = backups
     state.batch.recordPath = record.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 }
     state.flash.rawAddress = address
     if let alt = device.alt, let n = UInt8(alt) { state.flash.alternate = n }

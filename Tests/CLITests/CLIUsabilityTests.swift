@@ -7,6 +7,17 @@ import Testing
     ["--simulate", profile, "--sim-state", dir.path("board"), "--sim-time", "instant"]
   }
 
+  /// The TUI's `--backup-dir` is checked before the terminal is taken over.
+  @Test func aBackupDirectoryThatIsNotOneIsRefusedWithWhatToDo() throws {
+    let dir = try TemporaryDirectory()
+    let missing = try CLI.run(["tui", "--backup-dir", dir.path("nope")] + sim(dir))
+    #expect(missing.status == 64)
+    #expect(missing.stderr.contains("--backup-dir: \(dir.path("nope")) is not a directory; create it first"), "\(missing.stderr)")
+    let file = try dir.write("plain", [1])
+    let notDirectory = try CLI.run(["--backup-dir", file] + sim(dir))
+    #expect(notDirectory.status == 64 && notDirectory.stderr.contains("is not a directory"), "\(notDirectory.stderr)")
+  }
+
   // MARK: Numbers
 
   @Test func aBareLeadingZeroAddressIsRefusedWithTheHexSpelling() throws {

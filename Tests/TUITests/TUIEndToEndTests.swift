@@ -115,6 +115,33 @@ import Testing
     #expect(run.output.contains("1 erased and written"), "only the changed page is rewritten: \(run.output)")
   }
 
+  /// The backup toggle with `--backup-dir`: each flash saves what it erases first, to a new
+  /// file in that directory; the watch re-flash erases (and saves) only the changed page.
+  @Test func backupGoesToTheBackupDirectory() throws {
+    let dir = try Self.workspace()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let backups = dir.appendingPathComponent("backups")
+    try FileManager.default.createDirectory(at: backups, withIntermediateDirectories: true)
+    let steps = [
+      "wait:Plan:", "keys:b", "wait:Backup on", "keys:w", "wait:[x]w watch",
+      "keys:f", "wait:Flash?", "keys:y", "wait:Wrote and verified",
+      "shell:printf 'Z' | dd of=app.bin bs=1 seek=5000 conv=notrunc status=none",
+      "wait:unchanged", "keys:q", "exit:0",
+    ]
+    let run = try Self.play(steps, args: ["app.bin", "--address", "0x08000000", "--backup-dir", "backups"] + Self.sim,
+                            in: dir, size: "120x40")
+    #expect(run.status == 0, "\(run.output)")
+    // One new file per flash (same second or not: the naming rule is BackupNamingTests').
+    let files = try FileManager.default.contentsOfDirectory(atPath: backups.path)
+    try #require(files.count == 2, "\(files)")
+    #expect(files.allSatisfy { $0.hasPrefix("dfutui-backup-1-1-") && $0.hasSuffix(".hex") }, "\(files)")
+    // The re-flash erased only the page holding offset 5000 (0x08001000, 2 KiB), after saving it.
+    let texts = try files.map { try String(contentsOf: backups.appendingPathComponent($0), encoding: .utf8) }
+    let page = texts.filter { $0.contains(":10100000") && !$0.contains(":10000000") }
+    #expect(page.count == 1 && page[0].hasPrefix(":020000040800F2"),
+            "an Intel HEX file of the page at 0x08001000: \(texts.map { $0.prefix(60) })")
+  }
+
   /// The board as a real USB device (umockdev, `dfutui simulate -- dfutui`): the TUI runs the
   /// libusb transport, and the option-byte write's reset and re-enumeration go over it too.
   @Test func throughRealLibusbUnderDfutuiSimulate() throws {

@@ -246,4 +246,14 @@ import Testing
     _ = update(&s, .mouse(MouseEvent(.click, x: 14, y: 1)))
     #expect(s.screen == .memory)
   }
+
+  @Test func theBackupToggleSaysWhereBackupsGo() {
+    var s = Fixtures.flashState()
+    s.flash.backupDirectory = "/bench/backups"
+    _ = Fixtures.press(&s, [.char("b")])
+    #expect(s.flash.options.backup)
+    #expect(s.status.contains("saved first, to a new file in /bench/backups"))
+    _ = Fixtures.press(&s, [.char("b")])
+    #expect(!s.flash.options.backup && s.status == "Backup off.")
+  }
 }

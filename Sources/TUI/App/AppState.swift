@@ -106,11 +106,16 @@ public struct FlashState: Equatable, Sendable {
   public var leave = false
   public var watch = false
   public var alternate: UInt8 = 0
+  /// Where the backup toggle saves (`--backup-dir`, else the working directory).
+  public var backupDirectory: String
   /// The last finished flash: shown until the next one starts.
   public var result: JobOutcome?
   public var resultDevice: String?
 
-  public init(directory: String) { self.directory = directory }
+  public init(directory: String) {
+    self.directory = directory
+    backupDirectory = directory
+  }
 }
 
 /// The whole app state: one value, changed only by ``update(_:_:)``.

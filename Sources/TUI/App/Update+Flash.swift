@@ -25,7 +25,11 @@ func flashKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     if state.flash.pathField.isEmpty { state.flash.pathField = join(state.flash.directory, "") }
   case .char("v"): state.flash.options.verify.toggle()
   case .char("d"): state.flash.options.differential.toggle()
-  case .char("b"): state.flash.options.backup.toggle()
+  case .char("b"):
+    state.flash.options.backup.toggle()
+    state.status = state.flash.options.backup
+      ? "Backup on: what a flash erases is saved first, to a new file in \(state.flash.backupDirectory)"
+      : "Backup off."
   case .char("p"): state.flash.options.preserve.toggle()
   case .char("e"): state.flash.leave.toggle()
   case .char("m"): state.flash.options.allowMassErase.toggle()
