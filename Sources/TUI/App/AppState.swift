@@ -1,5 +1,6 @@
 public import DfuSe
 internal import Synchronization
+internal import Foundation
 
 /// The screens, in tab order (numbers 1–6 switch, Tab cycles).
 public enum ScreenID: Int, CaseIterable, Hashable, Sendable {
@@ -138,6 +139,10 @@ public struct AppState: Equatable, Sendable {
   public var batch = BatchState()
   public var log: [LogEntry] = []
   public var logScroll: Int?
+  /// Only log lines containing this text (any case) are shown: a port (`1-2`), a word (`FAILED`).
+  public var logFilter = ""
+  /// `/` on the Log screen: keys go to the filter until Enter or Esc.
+  public var logFilterEditing = false
   public var verbose = false
   public var quitting = false
 
@@ -173,6 +178,12 @@ public struct AppState: Equatable, Sendable {
     }
     lastPlan.withLock { $0 = (key, plan) }
     return plan
+  }
+
+  /// The log lines the Log screen shows: all, or those matching ``logFilter``.
+  public var visibleLog: [LogEntry] {
+    guard !logFilter.isEmpty else { return log }
+    return log.filter { $0.text.range(of: logFilter, options: .caseInsensitive) != nil }
   }
 
   mutating func addLog(_ level: LogEntry.Level, _ text: String) {

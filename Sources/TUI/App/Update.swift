@@ -72,6 +72,7 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
   if key == .ctrl("c") { return quitKey(&state) }
   if state.tooSmall { return key == .char("q") ? quitKey(&state) : [] }
   if state.screen == .flash && state.flash.focus == .pathField { return pathFieldKey(&state, key) }
+  if state.screen == .log && state.logFilterEditing { return logFilterKey(&state, key) }
   switch key {
   case .char("q"): return quitKey(&state)
   case .char("?"), .function(1):
@@ -274,30 +275,4 @@ func devicesKey(_ state: inout AppState, _ key: Key) -> [Effect] {
   default: break
   }
   return []
-}
-
-func logKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-  switch key {
-  case .up, .char("k"): scrollLog(&state, -1)
-  case .down, .char("j"): scrollLog(&state, 1)
-  case .pageUp: scrollLog(&state, -10)
-  case .pageDown: scrollLog(&state, 10)
-  case .home, .char("g"): state.logScroll = 0
-  case .end, .char("G"): state.logScroll = nil
-  case .char("s"): return [.saveLog(directory: state.flash.directory)]
-  case .char("v"):
-    state.verbose.toggle()
-    state.status = state.verbose ? "Verbose: the USB trace goes to the log." : "Verbose off."
-    return [.setVerbose(state.verbose)]
-  default: break
-  }
-  return []
-}
-
-func scrollLog(_ state: inout AppState, _ delta: Int) {
-  let visible = max(1, state.height - 8)
-  let last = max(0, state.log.count - visible)
-  let current = state.logScroll ?? last
-  let next = current + delta
-  state.logScroll = next >= last ? nil : max(0, next)
 }

@@ -113,7 +113,13 @@ public enum AppView {
         if state.flash.needsAddress != nil { h.insert(KeyHint("a", "address"), at: 0) }
       }
     case .log:
-      h = [KeyHint("↑↓ PgUp/PgDn", "scroll"), KeyHint("s", "save"), KeyHint("v", state.verbose ? "quiet" : "verbose")]
+      if state.logFilterEditing {
+        h = [KeyHint("Enter", "keep filter"), KeyHint("Esc", "clear"), KeyHint("Backspace", "delete")]
+      } else {
+        h = [KeyHint("↑↓ PgUp/PgDn", "scroll"), KeyHint("/", "filter"), KeyHint("s", "save"),
+             KeyHint("v", state.verbose ? "quiet" : "verbose")]
+        if !state.logFilter.isEmpty { h.insert(KeyHint("Esc", "all lines"), at: 2) }
+      }
     case .batch:
       if state.batch.running {
         h = [KeyHint("x", state.batch.mode == .loop ? "stop loop" : "cancel"), KeyHint("↑↓", "board"), KeyHint("Enter", "details")]

@@ -14,7 +14,7 @@ public enum HelpView {
     ("Flash: f  c", "flash (confirm); cancel (asks; stops between transfers)"),
     ("Flash: v d b p e w m", "verify, diff, backup, preserve, leave after, watch, allow mass erase"),
     ("Flash: a", "address of raw data (a .bin) and load it again"),
-    ("Log: s  v", "save to a file; verbose USB trace"),
+    ("Log: / s v", "filter (a port such as 1-2, or a word); save to a file; verbose USB trace"),
     ("Batch: s  l  x  Enter", "flash all boards present; loop over plugs; stop (asks); board details"),
     ("Mouse", "click selects (tabs, devices), the wheel scrolls"),
   ]
