@@ -110,21 +110,28 @@ func crc32Hex(_ bytes: [UInt8]) -> String {
 /// `write --each-new`: boards plugged at staggered times are flashed as they
 /// appear, a re-plug is flashed again, Ctrl-C ends the loop with the table.
 @Suite struct BenchLoopCLITests {
-  @Test func boardsPluggedOneAfterAnotherAreEachFlashedOncePerPlugAndCtrlCEndsWithTheSummary() throws {
-    let dir = try TemporaryDirectory()
-    let file = try dir.write("app.bin", [0x00, 0x00, 0x02, 0x20, 0xC1, 0x01, 0x00, 0x08] + testBytes(9000, seed: 8))
-    let record = dir.path("loop.jsonl")
+  /// Starts dfutui with `arguments` in the background (a loop runs until SIGINT); its stdout
+  /// and stderr go to the files `out` and `err` in `dir`.
+  static func start(_ arguments: [String], in dir: TemporaryDirectory) throws -> Process {
     let process = Process()
     process.executableURL = CLI.binary
-    process.arguments = ["write", file, "--address", "0x08000000", "--each-new", "--record", record,
-                         "--simulate", "stm32l476", "--simulate", "stm32f405", "--simulate", "stm32l476",
-                         "--sim-time", "instant", "--sim-plug-schedule", "1:0,2:400,3:800,1:1400"]
+    process.arguments = arguments
     _ = FileManager.default.createFile(atPath: dir.path("out"), contents: nil)
     _ = FileManager.default.createFile(atPath: dir.path("err"), contents: nil)
     process.standardOutput = FileHandle(forWritingAtPath: dir.path("out"))
     process.standardError = FileHandle(forWritingAtPath: dir.path("err"))
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    return process
+  }
+
+  @Test func boardsPluggedOneAfterAnotherAreEachFlashedOncePerPlugAndCtrlCEndsWithTheSummary() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", [0x00, 0x00, 0x02, 0x20, 0xC1, 0x01, 0x00, 0x08] + testBytes(9000, seed: 8))
+    let record = dir.path("loop.jsonl")
+    let process = try Self.start(["write", file, "--address", "0x08000000", "--each-new", "--record", record,
+                                  "--simulate", "stm32l476", "--simulate", "stm32f405", "--simulate", "stm32l476",
+                                  "--sim-time", "instant", "--sim-plug-schedule", "1:0,2:400,3:800,1:1400"], in: dir)
     func lines() -> [String] {
       ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
@@ -150,16 +157,8 @@ func crc32Hex(_ bytes: [UInt8]) -> String {
     let dir = try TemporaryDirectory()
     let file = try dir.write("app.bin", [0x00, 0x00, 0x02, 0x20, 0xC1, 0x01, 0x00, 0x08] + testBytes(9000, seed: 9))
     let record = dir.path("loop.jsonl")
-    let process = Process()
-    process.executableURL = CLI.binary
-    process.arguments = ["write", file, "--address", "0x08000000", "--each-new", "--leave", "--record", record,
-                         "--simulate", "stm32f405", "--sim-time", "instant", "--sim-app-resets"]
-    _ = FileManager.default.createFile(atPath: dir.path("out"), contents: nil)
-    _ = FileManager.default.createFile(atPath: dir.path("err"), contents: nil)
-    process.standardOutput = FileHandle(forWritingAtPath: dir.path("out"))
-    process.standardError = FileHandle(forWritingAtPath: dir.path("err"))
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
+    let process = try Self.start(["write", file, "--address", "0x08000000", "--each-new", "--leave", "--record", record,
+                                  "--simulate", "stm32f405", "--sim-time", "instant", "--sim-app-resets"], in: dir)
     func err() -> String { (try? String(contentsOfFile: dir.path("err"), encoding: .utf8)) ?? "" }
     let deadline = Date().addingTimeInterval(60)
     while !err().contains("back in the bootloader") && Date() < deadline && process.isRunning { usleep(50_000) }
