@@ -134,6 +134,16 @@ import Testing
     #expect(s.batch.boardsPerHour(now: 5000) == 90, "the clock stops at the batch's end: 2 in 80 s")
   }
 
+  @Test func boardsPresentAreListedByPortWhateverOrderTheyStartIn() {
+    var s = Self.batchScreen()
+    Fixtures.press(&s, [.char("s"), .char("y")])
+    for port in ["1-10", "1-2", "1-1.4", "1-1"] {
+      _ = update(&s, .batchBoardStarted(port: port, serial: nil, chip: "STM32L476", at: 0))
+    }
+    #expect(s.batch.rows.map(\.port) == ["1-1", "1-1.4", "1-2", "1-10"])
+    #expect(portPrecedes("1-9", "1-10") && !portPrecedes("2-1", "1-9"))
+  }
+
   @Test func eachBoardsEndRingsTheBellTwiceForAFailure() {
     var s = Self.batchScreen()
     Fixtures.press(&s, [.char("s"), .char("y")])

@@ -59,5 +59,6 @@ import Testing
     #expect(AppView.hints(s).contains { $0.key == "/" })
     Fixtures.press(&s, [.char("/")])
     #expect(AppView.hints(s).map(\.key).prefix(2) == ["Enter", "Esc"])
+    #expect(!AppView.hints(s).contains { $0.key == "q" }, "q is a letter of the filter while typing")
   }
 }

@@ -90,7 +90,13 @@ func refusedForBatch(_ state: inout AppState) -> Bool {
 func batchEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
   switch event {
   case .batchBoardStarted(let port, let serial, let chip, let at):
-    state.batch.rows.append(BatchRow(port: port, serial: serial, chip: chip, started: at))
+    // Boards present (s) are listed by port, as on the hub; a loop lists plugs as they come.
+    let row = BatchRow(port: port, serial: serial, chip: chip, started: at)
+    let index = state.batch.mode == .present
+      ? state.batch.rows.firstIndex { portPrecedes(port, $0.port) } ?? state.batch.rows.count
+      : state.batch.rows.count
+    if index <= state.batch.list.selected && !state.batch.rows.isEmpty { state.batch.list.selected += 1 }
+    state.batch.rows.insert(row, at: index)
     state.addLog(.info, "batch: \(port) (\(serial ?? "no serial"), \(chip)) started")
   case .batchProgress(let port, let p, _):
     guard let i = state.batch.runningRow(port) else { return [] }
@@ -161,4 +167,10 @@ func shortReason(_ message: String) -> String {
   var head = message[..<cut].trimmingCharacters(in: .whitespaces)
   for word in [" FAILED", " failed"] where head.hasSuffix(word) && head.count > word.count { head.removeLast(word.count) }
   return head.isEmpty ? message : head
+}
+
+/// `1-2` before `1-10` and `1-2.3`: port paths compared number by number.
+func portPrecedes(_ a: String, _ b: String) -> Bool {
+  func numbers(_ path: String) -> [Int] { path.split { $0 == "-" || $0 == "." }.map { Int($0) ?? Int.max } }
+  return numbers(a).lexicographicallyPrecedes(numbers(b))
 }

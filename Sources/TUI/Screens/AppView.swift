@@ -127,6 +127,8 @@ public enum AppView {
         h = [KeyHint("s", "flash all"), KeyHint("l", "loop"), KeyHint("↑↓", "board"), KeyHint("Enter", "details")]
       }
     }
-    return h + [KeyHint("?", "help"), KeyHint("q", "quit"), KeyHint("Tab", "next")]
+    // While text is typed, ? q and Tab are text (or completion), not the app's keys.
+    let typing = (state.screen == .flash && state.flash.focus == .pathField) || (state.screen == .log && state.logFilterEditing)
+    return typing ? h : h + [KeyHint("?", "help"), KeyHint("q", "quit"), KeyHint("Tab", "next")]
   }
 }
