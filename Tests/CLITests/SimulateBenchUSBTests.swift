@@ -87,8 +87,11 @@ import Testing
     let file = try dir.write("app.bin", vectors + testBytes(9000, seed: 15))
     let record = dir.path("loop.jsonl")
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-    process.arguments = ["-k", "5", "120", USBSim.dfutui, "simulate", "--boards", "3", "--sim-time", "instant",
+    // No coreutils timeout in between: it would forward the SIGINT to the group a second
+    // time, and a second Ctrl-C rightly kills dfutui at once. Foundation makes the child
+    // a process-group leader; the test kills that group if it hangs.
+    process.executableURL = URL(fileURLWithPath: USBSim.dfutui)
+    process.arguments = ["simulate", "--boards", "3", "--sim-time", "instant",
                          "--plug-schedule", "0,1500,3000", "--replug", "1@4500", "--",
                          USBSim.dfutui, "write", file, "--address", "0x08000000", "--each-new", "--record", record]
     _ = FileManager.default.createFile(atPath: dir.path("out"), contents: nil)
@@ -106,11 +109,16 @@ import Testing
     }
     usleep(700_000)  // a fifth flash, if the loop wrongly made one, would land now
     let stillRunning = process.isRunning
-    // Ctrl-C as a terminal sends it: SIGINT to the whole process group (timeout leads it; simulate,
-    // the bridge and the inner dfutui are in it). Not to timeout alone: Foundation starts it with
-    // SIGINT blocked, so it would not forward it.
-    kill(-process.processIdentifier, SIGINT)
+    // Ctrl-C as a terminal sends it: one SIGINT to every process of the group (simulate, the
+    // bridge, the inner dfutui), whatever signal mask Foundation started simulate with.
+    let group = process.processIdentifier
+    kill(-group, SIGINT)
+    let deadline = Date().addingTimeInterval(30)
+    while process.isRunning && Date() < deadline { usleep(50_000) }
+    let hung = process.isRunning
+    if hung { kill(-group, SIGKILL) }
     process.waitUntilExit()
+    #expect(!hung, "still running 30 s after Ctrl-C")
     let out = (try? String(contentsOfFile: dir.path("out"), encoding: .utf8)) ?? ""
     let err = (try? String(contentsOfFile: dir.path("err"), encoding: .utf8)) ?? ""
     #expect(stillRunning, "the loop waits for the next board until Ctrl-C: \(out)\n\(err)")
