@@ -3,18 +3,19 @@
 USB device that unmodified libusb programs (dfu-util, dfutui) can use.
 
     LD_PRELOAD=libumockdev-preload.so.0 python3 umockdev-usb-bridge.py \
-        --socket BOARD.sock -- COMMAND ARGS...
+        --socket BOARD1.sock [--socket BOARD2.sock ...] -- COMMAND ARGS...
 
-dfutui owns the board and answers on BOARD.sock (protocol documented in
-Sources/dfutui/Simulate/BoardServer.swift). This script, running under
-umockdev's preload library, builds a umockdev testbed and runs COMMAND in it.
-What libusb 1.0 (os/linux_udev.c, os/linux_usbfs.c) reads, and where it comes
-from here:
+dfutui owns the boards and answers on one socket per board (protocol
+documented in Sources/dfutui/Simulate/BoardServer.swift). This script, running
+under umockdev's preload library, builds a umockdev testbed and runs COMMAND
+in it. What libusb 1.0 (os/linux_udev.c, os/linux_usbfs.c) reads, and where
+it comes from here:
 
 - udev enumeration (subsystem usb, DEVTYPE usb_device) and sysfs attributes
   busnum, devnum, speed, bConfigurationValue and the binary `descriptors`
-  (device descriptor + full configuration descriptor): one testbed device,
-  /sys/devices/usb1/1-1 (bus 1, port 1), built from the board's descriptors;
+  (device descriptor + full configuration descriptor): one testbed device per
+  board, /sys/devices/usb1/1-P (bus 1, port P, as the board reports), built
+  from the board's descriptors;
 - /dev/bus/usb/BBB/DDD: a testbed node whose ioctls umockdev forwards to
   `UsbfsDevice.on_ioctl` (usbfs, include/uapi/linux/usbdevice_fs.h);
 - control transfers: USBDEVFS_SUBMITURB queues the URB and returns at once,
@@ -22,9 +23,17 @@ from here:
   with status 0, -EPIPE (STALL) or -ESHUTDOWN (device gone; libusb reports
   LIBUSB_ERROR_NO_DEVICE). DISCARDURB (libusb's timeouts) makes a queued URB
   reapable with -ENOENT. Strings and descriptors come through GET_DESCRIPTOR;
-- unplug/replug: the board is polled every 20 ms; when it leaves the bus or
+- unplug/replug: each board is polled every 20 ms; when it leaves the bus or
   re-enumerates under a new address, the old node answers ENODEV, the device
   is removed (udev "remove" uevent) and the new enumeration added ("add").
+
+Several boards run concurrently (a production bench, issue 14): each board
+has two connections to its socket, one for its URBs (its own forwarder
+thread) and one for the enumeration poll, so a board busy in a long erase
+delays neither another board's transfers nor anybody's plug and unplug; the
+usbfs ioctls that wait for the board (SET_INTERFACE, RESET, the synchronous
+CONTROL) are answered from a thread of their own, never from umockdev's
+ioctl thread, which every device shares.
 
 Exits with COMMAND's status (128 + signal if killed), 69 when umockdev or
 PyGObject is missing. DFUTUI_BRIDGE_TRACE=1 logs every ioctl and transfer
@@ -34,11 +43,13 @@ to stderr.
 import errno
 import os
 import shutil
+import signal
 import socket
 import struct
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 
 try:
@@ -74,6 +85,9 @@ GET_CAPABILITIES = _ioc(2, 26, 4)
 DISCONNECT_CLAIM = _ioc(2, 27, 264)
 DROP_PRIVILEGES = _ioc(1, 30, 4)
 GET_SPEED = _ioc(0, 31, 0)
+
+# The ioctls answered by a request to the board (they may wait for it).
+BLOCKING = (SETINTERFACE, RESET, CONTROL)
 
 CAP_NO_PACKET_SIZE_LIM = 0x04
 CAP_REAP_AFTER_DISCONNECT = 0x10
@@ -129,11 +143,25 @@ class Board:
 class Urb:
     """One submitted control URB, from SUBMITURB until it is reaped."""
 
-    def __init__(self, client_addr, urb, buf, setup, out):
+    def __init__(self, owner, client_addr, urb, buf, setup, out):
+        self.owner = owner  # the OpenFile it was submitted on
         self.client_addr, self.urb, self.buf = client_addr, urb, buf
         self.setup, self.out = setup, out
         self.discarded = False
         self.result = None  # (BoardServer status, IN data)
+
+
+class OpenFile:
+    """One open file of the node (one umockdev client: a libusb handle, in
+    any process). Like usbfs (drivers/usb/core/devio.c: each usb_dev_state
+    has its own async_pending and async_completed lists), a file reaps and
+    discards only the URBs submitted on it: a URB address from another
+    process, or another libusb context, would be a wild pointer there."""
+
+    def __init__(self, client):
+        self.client = client
+        self.reapable = deque()    # completed or discarded, in completion order
+        self.inflight = []         # every URB not reaped yet
 
 
 class UsbfsDevice:
@@ -143,9 +171,10 @@ class UsbfsDevice:
         self.board, self.address = board, address
         self.gone = False
         self.cond = threading.Condition()
-        self.queue = deque()       # submitted, not yet sent to the board
-        self.reapable = deque()    # completed or discarded, in completion order
-        self.inflight = []         # every URB not reaped yet
+        self.queue = deque()       # submitted on any file, not yet sent to the board (ep0 is one pipe)
+        self.files = {}            # OpenFile by umockdev client
+        self.parked = []           # reaps waiting for a completion: (deadline, client, request, arg, file)
+        self.reaper_running = False
         self.handler = UMockdev.IoctlBase()
         self.handler.connect('handle-ioctl', self.on_ioctl)
         threading.Thread(target=self.forward, daemon=True).start()
@@ -173,30 +202,81 @@ class UsbfsDevice:
             with self.cond:
                 urb.result = result
                 if not urb.discarded:
-                    self.reapable.append(urb)
+                    urb.owner.reapable.append(urb)
                 self.cond.notify_all()
 
     def on_ioctl(self, _handler, client):
         request, arg = client.get_request(), client.get_arg()
+        if request in BLOCKING and not self.gone:
+            # These wait for the board: answer from another thread, so
+            # umockdev's ioctl thread (shared by every device) stays free.
+            threading.Thread(target=self.answer, args=(client, request, arg), daemon=True).start()
+        elif request in (REAPURB, REAPURBNDELAY) and self.park(client, request, arg):
+            pass
+        else:
+            self.answer(client, request, arg)
+        return True
+
+    def park(self, client, request, arg):
+        """Hands a reap with nothing to reap yet to the reaper thread, which
+        answers it at the next completion or after 5 ms: libusb polls a
+        regular file here (always "ready"), so an immediate EAGAIN would make
+        it spin, and waiting on umockdev's shared ioctl thread would stall
+        every other board's ioctls."""
+        file = self.file(client)
+        with self.cond:
+            if file.reapable or not file.inflight or self.gone:
+                return False
+            self.parked.append((time.monotonic() + 0.005, client, request, arg, file))
+            if not self.reaper_running:
+                self.reaper_running = True
+                threading.Thread(target=self.reaper, daemon=True).start()
+            self.cond.notify_all()
+            return True
+
+    def reaper(self):
+        while True:
+            with self.cond:
+                while True:
+                    now = time.monotonic()
+                    due = [p for p in self.parked if p[4].reapable or now >= p[0] or self.gone]
+                    if due:
+                        break
+                    self.cond.wait(min(p[0] for p in self.parked) - now if self.parked else None)
+                for p in due:
+                    self.parked.remove(p)
+            for _, client, request, arg, _ in due:
+                self.answer(client, request, arg)
+
+    def answer(self, client, request, arg):
         try:
-            result = self.ioctl(request, arg)
+            result = self.ioctl(request, arg, self.file(client))
             if request != REAPURBNDELAY or result != (-1, errno.EAGAIN):
                 trace(f'ioctl 0x{request:08x} -> {result}')
         except Exception as error:  # never leave the client waiting
             sys.stderr.write(f"umockdev-usb-bridge: ioctl 0x{request:x} failed: {error!r}\n")
             result = (-1, errno.EIO)
         client.complete(*result)
-        return True
 
-    def ioctl(self, request, arg):
+    def file(self, client):
+        """The OpenFile of `client`; forgets closed files with nothing left to reap."""
+        with self.cond:
+            state = self.files.get(client)
+            if state is None:
+                for other in [f for f in self.files.values() if not f.inflight and not f.client.props.connected]:
+                    del self.files[other.client]
+                state = self.files[client] = OpenFile(client)
+            return state
+
+    def ioctl(self, request, arg, file):
         if request in (REAPURB, REAPURBNDELAY):
-            return self.reap(arg)
+            return self.reap(arg, file)
         if request == DISCARDURB:
-            return self.discard(struct.unpack('<Q', bytes(arg.retrieve()))[0])
+            return self.discard(struct.unpack('<Q', bytes(arg.retrieve()))[0], file)
         if self.gone:
             return (-1, errno.ENODEV)
         if request == SUBMITURB:
-            return self.submit(arg)
+            return self.submit(arg, file)
         if request == GET_CAPABILITIES:
             arg.resolve(0, 4).update(0, struct.pack('<I', CAP_NO_PACKET_SIZE_LIM | CAP_REAP_AFTER_DISCONNECT))
             return (0, 0)
@@ -224,7 +304,7 @@ class UsbfsDevice:
             return self.control(arg)
         return (-1, errno.ENOTTY)
 
-    def submit(self, arg):
+    def submit(self, arg, file):
         client_addr = struct.unpack('<Q', bytes(arg.retrieve()))[0]
         urb = arg.resolve(0, 56)
         raw = bytes(urb.retrieve())
@@ -237,34 +317,30 @@ class UsbfsDevice:
         w_length = struct.unpack_from('<H', setup, 6)[0]
         out = b'' if setup[0] & 0x80 else data[8:8 + w_length]
         with self.cond:
-            entry = Urb(client_addr, urb, buf, setup, out)
+            entry = Urb(file, client_addr, urb, buf, setup, out)
             self.queue.append(entry)
-            self.inflight.append(entry)
+            file.inflight.append(entry)
             self.cond.notify_all()
         return (0, 0)
 
-    def discard(self, client_addr):
+    def discard(self, client_addr, file):
         with self.cond:
-            for entry in self.inflight:
-                if entry.client_addr == client_addr and not entry.discarded and entry not in self.reapable:
+            for entry in file.inflight:
+                if entry.client_addr == client_addr and not entry.discarded and entry not in file.reapable:
                     entry.discarded = True
                     if entry in self.queue:
                         self.queue.remove(entry)
-                    self.reapable.append(entry)
+                    file.reapable.append(entry)
                     self.cond.notify_all()
                     return (0, 0)
         return (-1, errno.ENODEV if self.gone else errno.EINVAL)
 
-    def reap(self, arg):
+    def reap(self, arg, file):
         with self.cond:
-            # Wait a little for a completion: libusb polls a regular file here
-            # (always "ready"), so an immediate EAGAIN would make it spin.
-            if not self.reapable and self.inflight:
-                self.cond.wait(0.005)
-            if not self.reapable:
-                return (-1, errno.ENODEV if self.gone and not self.inflight else errno.EAGAIN)
-            entry = self.reapable.popleft()
-            self.inflight.remove(entry)
+            if not file.reapable:
+                return (-1, errno.ENODEV if self.gone and not file.inflight else errno.EAGAIN)
+            entry = file.reapable.popleft()
+            file.inflight.remove(entry)
         if entry.discarded:
             status, reply, actual = -errno.ENOENT, b'', 0
         else:
@@ -299,19 +375,19 @@ class UsbfsDevice:
         return (len(out), 0)
 
 
-class Bus:
-    """The testbed, kept in step with the board's enumeration."""
+class Port:
+    """One board's place in the testbed, kept in step with its enumeration."""
 
-    SYSPATH = '/sys/devices/usb1/1-1'
-
-    def __init__(self, board):
-        self.board = board
-        self.testbed = UMockdev.Testbed.new()
-        self.device = None     # UsbfsDevice of the current enumeration
+    def __init__(self, testbed, path):
+        self.testbed = testbed
+        self.board = Board(path)     # URBs and the other ioctls
+        self.watch = Board(path)     # the enumeration poll only
+        self.device = None           # UsbfsDevice of the current enumeration
         self.devnode = None
+        self.syspath = None
 
     def refresh(self):
-        enumeration = self.board.enumeration()
+        enumeration = self.watch.enumeration()
         address = enumeration[2] if enumeration else None
         if self.device and self.device.address == address:
             return
@@ -333,10 +409,18 @@ class Bus:
             f'A: bNumConfigurations=1\nA: maxchild=0\n'
             f'H: descriptors={descriptors.hex()}\n')
         self.syspath = f'/sys/devices/usb{bus}/{bus}-{port}'
+        trace(f'plugged {self.syspath} at {self.devnode}')
 
     def unplug(self):
+        trace(f'unplugged {self.syspath} from {self.devnode}')
         self.device.unplug()
-        self.testbed.remove_device(self.syspath)   # sends the "remove" uevent
+        # The "remove" uevent first, while the device's uevent file (DEVNAME,
+        # BUSNUM, DEVNUM) still exists: remove_device's own event, sent as
+        # the files go, was sometimes lost to libusb, which then kept the old
+        # device and, after a re-plug on the same port, read the new one's
+        # sysfs through it (a stale device at 1-P whose node is gone).
+        self.testbed.uevent(self.syspath, 'remove')
+        self.testbed.remove_device(self.syspath)
         self.testbed.detach_ioctl(self.devnode)
         node = self.testbed.get_root_dir() + self.devnode
         if os.path.exists(node):
@@ -344,38 +428,60 @@ class Bus:
         self.device = None
 
 
+def parse(argv):
+    """(socket paths, command) or None."""
+    sockets = []
+    while len(argv) >= 2 and argv[0] == '--socket':
+        sockets.append(argv[1])
+        argv = argv[2:]
+    if not sockets or len(argv) < 2 or argv[0] != '--':
+        return None
+    return sockets, argv[1:]
+
+
 def main(argv):
-    if len(argv) < 4 or argv[0] != '--socket' or argv[2] != '--':
-        sys.stderr.write('usage: umockdev-usb-bridge.py --socket PATH -- COMMAND [ARGS...]\n')
+    parsed = parse(argv)
+    if parsed is None:
+        sys.stderr.write('usage: umockdev-usb-bridge.py --socket PATH [--socket PATH ...] -- COMMAND [ARGS...]\n')
         return 64
+    sockets, command = parsed
     if 'umockdev' not in os.environ.get('LD_PRELOAD', ''):
         sys.stderr.write('umockdev-usb-bridge: run under LD_PRELOAD=libumockdev-preload.so.0 (dfutui simulate does)\n')
         return 69
-    board = Board(argv[1])
-    bus = Bus(board)
-    bus.refresh()
-    root = bus.testbed.get_root_dir()
+    testbed = UMockdev.Testbed.new()
+    ports = [Port(testbed, path) for path in sockets]
+    for port in ports:
+        port.refresh()
+    root = testbed.get_root_dir()
 
     loop = GLib.MainLoop()
     outcome = {}
+    lost = set()
 
     def poll():
-        try:
-            bus.refresh()
-        except (OSError, ConnectionError) as error:
-            sys.stderr.write(f'umockdev-usb-bridge: lost the board: {error}\n')
+        for index, port in enumerate(ports):
+            try:
+                port.refresh()
+            except (OSError, ConnectionError) as error:
+                if index not in lost:
+                    lost.add(index)
+                    sys.stderr.write(f'umockdev-usb-bridge: lost board {index + 1}: {error}\n')
         return True
 
     def run_child():
         try:
             # env=None: the child inherits the C environment, where the
             # testbed has set UMOCKDEV_DIR (os.environ does not see it).
-            outcome['status'] = subprocess.call(argv[3:])
+            outcome['status'] = subprocess.call(command)
         except OSError as error:
-            sys.stderr.write(f'dfutui simulate: cannot run {argv[3]}: {error}\n')
+            sys.stderr.write(f'dfutui simulate: cannot run {command[0]}: {error}\n')
             outcome['status'] = 127
         GLib.idle_add(loop.quit)
 
+    # Ctrl-C belongs to COMMAND (it reaches the whole process group): keep
+    # serving the boards until COMMAND ends. A handler, not SIG_IGN, so that
+    # COMMAND gets the default disposition back at exec.
+    signal.signal(signal.SIGINT, lambda *_: None)
     GLib.timeout_add(20, poll)
     threading.Thread(target=run_child, daemon=True).start()
     loop.run()

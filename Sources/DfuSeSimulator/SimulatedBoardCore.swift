@@ -58,6 +58,8 @@ struct SimulatedBoardCore: Sendable {
   /// under an older generation get ``TransportError/noDevice``.
   var generation: UInt64 = 0
   var deviceAddress: UInt8 = 0
+  /// Whether `deviceAddress` is taken from ``SimulatedAddressAllocator`` (while on the bus).
+  var holdsAddress = false
 
   var state: DFUState = .dfuIdle
   var status: DFUStatus = .ok
@@ -118,6 +120,7 @@ struct SimulatedBoardCore: Sendable {
   /// level 2 the ROM is disabled and the board stays off the bus.
   mutating func enumerate() {
     generation &+= 1
+    releaseAddress()
     pending = nil
     busy = nil
     alternate = 0
@@ -128,6 +131,7 @@ struct SimulatedBoardCore: Sendable {
     }
     connection = .connected
     deviceAddress = SimulatedAddressAllocator.nextAddress()
+    holdsAddress = true
     counters.enumerations += 1
     if profile.quirks.startsInFirmwareError {
       state = .dfuError
@@ -143,6 +147,13 @@ struct SimulatedBoardCore: Sendable {
     generation &+= 1
     connection = next
     pending = nil
+    releaseAddress()
+  }
+
+  /// Gives the device address back to the bus (the board left it, or is gone).
+  mutating func releaseAddress() {
+    if holdsAddress { SimulatedAddressAllocator.release(deviceAddress) }
+    holdsAddress = false
   }
 
   /// Applies what time has done since the last request: a finished
@@ -173,15 +184,35 @@ struct SimulatedBoardCore: Sendable {
   }
 }
 
-/// Hands out USB device addresses (2…127, wrapping) and default serial
-/// number indices, process-wide, so boards on one simulated bus never collide.
+/// Hands out USB device addresses (2…127) and default serial number
+/// indices, process-wide, so boards on one simulated bus never collide.
+/// Addresses rotate and skip the ones boards on the bus still hold, as
+/// Linux's `choose_devnum()` does (drivers/usb/core/hub.c): a board that
+/// re-enumerates gets a new address, never one another board is using (a
+/// 16-board bench re-plugged for a long run once wrapped onto a live one).
 enum SimulatedAddressAllocator {
-  private static let addresses = Atomic<Int>(0)
+  private static let addresses = Mutex<(next: Int, inUse: Set<UInt8>)>((0, []))
   private static let serials = Atomic<UInt32>(0x100)
 
+  /// The next free address after the last one handed out (if all 126 are
+  /// held, by boards never released, the next one regardless).
   static func nextAddress() -> UInt8 {
-    let n = addresses.wrappingAdd(1, ordering: .relaxed).oldValue
-    return UInt8(2 + n % 126)
+    addresses.withLock { state in
+      var step = 0
+      var candidate = UInt8(2 + state.next % 126)
+      while state.inUse.contains(candidate) && step < 125 {
+        step += 1
+        candidate = UInt8(2 + (state.next + step) % 126)
+      }
+      state.next = (state.next + step + 1) % 126
+      state.inUse.insert(candidate)
+      return candidate
+    }
+  }
+
+  /// `address` is free again.
+  static func release(_ address: UInt8) {
+    addresses.withLock { _ = $0.inUse.remove(address) }
   }
 
   /// A process-wide counter for default serial numbers.

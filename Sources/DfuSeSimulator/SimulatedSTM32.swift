@@ -45,6 +45,8 @@ public final class SimulatedSTM32: Sendable {
     self.core = Mutex(core)
   }
 
+  deinit { core.withLock { $0.releaseAddress() } }
+
   /// Runs `body` on the core after letting time act on it.
   func withCore<R: Sendable>(_ body: (inout SimulatedBoardCore) -> R) -> R {
     let now = clock.now

@@ -48,6 +48,13 @@ enum USBSim {
     return try CLI.run(executable: URL(fileURLWithPath: "/usr/bin/timeout"), args + extra + ["--"] + command)
   }
 
+  /// `timeout -k 5 SECONDS dfutui simulate OPTIONS -- command`: any options
+  /// (several boards, schedules, faults), nothing added.
+  static func simulate(_ options: [String], timeout: Int = 120, _ command: [String]) throws -> CLIResult {
+    try CLI.run(executable: URL(fileURLWithPath: "/usr/bin/timeout"),
+                ["-k", "5", String(timeout), dfutui, "simulate"] + options + ["--"] + command)
+  }
+
   /// A shell script run in one simulate session (for steps that must see the
   /// same enumeration, e.g. "leave, then list").
   static func shell(_ profile: String, state: String? = nil, extra: [String] = [], timeout: Int = 120,

@@ -3,35 +3,63 @@ import DfuSe
 import DfuSeSimulator
 import Foundation
 
-/// `dfutui simulate -- COMMAND…`: runs any libusb program with a simulated
-/// STM32 ROM bootloader plugged in as a real USB device (issue #7).
+/// `dfutui simulate -- COMMAND…`: runs any libusb program with simulated
+/// STM32 ROM bootloaders plugged in as real USB devices (issue #7; several
+/// boards for a production bench without hardware, issue 14).
 ///
 /// Route: umockdev (a preload library faking sysfs, udev and `/dev/bus/usb`
-/// for its child processes). This process owns the board and serves it on a
-/// Unix socket (``BoardServer``); `umockdev-usb-bridge.py` runs under the
-/// preload, creates the umockdev testbed from the board's descriptors,
+/// for its child processes). This process owns the boards and serves each on
+/// its own Unix socket (``BoardServer``); `umockdev-usb-bridge.py` runs under
+/// the preload, creates the umockdev testbed from the boards' descriptors,
 /// answers libusb's usbfs ioctls (URBs, claim, SET_INTERFACE, reset) by
-/// forwarding to the board, unplugs/replugs the device when the board leaves
-/// the bus or re-enumerates, and runs the command. The command's exit status
-/// is passed through.
+/// forwarding to the right board, every board concurrently, unplugs/replugs a
+/// device when its board leaves the bus or re-enumerates, and runs the
+/// command. The command's exit status is passed through.
 struct SimulateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "simulate",
-    abstract: "Run a libusb program (dfu-util, dfutui, your scripts) with a simulated STM32 plugged in.",
+    abstract: "Run a libusb program (dfu-util, dfutui, your scripts) with simulated STM32s plugged in.",
     discussion: """
-      Example: dfutui simulate --profile stm32l476 -- dfu-util -l
+      Examples:
+        dfutui simulate --profile stm32l476 -- dfu-util -l
+        dfutui simulate --boards 2 --profile stm32f405,stm32l476 -- dfu-util -l
+        dfutui simulate --boards 3 -- dfutui write app.bin --all
+        dfutui simulate --boards 3 --plug-schedule 0,2000,4000 -- dfutui write …
 
-      The board appears on USB bus 1, port 1, to the command and its children only (through \
-      umockdev; no root, no kernel module). Leave, option-byte writes and read-unprotect unplug \
-      and replug it like real hardware. Needs the Debian packages umockdev, gir1.2-umockdev-1.0 \
-      and python3-gi (`make test` installs them). The exit status is the command's.
+      Board i (1-based) appears on USB bus 1, port 1-i, with its own flash and serial number, to the \
+      command and its children only (through umockdev; no root, no kernel module). Leave, option-byte \
+      writes and read-unprotect unplug and replug a board like real hardware; the others carry on. \
+      Needs the Debian packages umockdev, gir1.2-umockdev-1.0 and python3-gi (`make test` installs \
+      them). The exit status is the command's.
       """)
 
-  @Option(help: ArgumentHelp("Simulated board: stm32f405 or stm32l476.", valueName: "profile"))
-  var profile: String = "stm32f405"
+  @Option(help: ArgumentHelp("How many boards to plug in, 1 to \(SimulatedBenchPlan.maxBoards) (default: one per "
+                             + "--profile given, else 1).", valueName: "n"))
+  var boards: Int?
 
-  @Option(help: ArgumentHelp("Load the board's memory from this directory and save it back afterwards.",
-                             valueName: "dir"))
+  @Option(help: ArgumentHelp("Simulated board: stm32f405 (default) or stm32l476. Once for every board, or one per "
+                             + "board in port order (repeat it, or a comma list: stm32f405,stm32l476).",
+                             valueName: "profile"))
+  var profile: [String] = []
+
+  @Option(name: .customLong("plug-schedule"),
+          help: ArgumentHelp("When each board is plugged in, in ms after the start, board 1 first (e.g. 0,1500,3000); "
+                             + "boards not listed are plugged in at once. Unplugged boards are invisible to libusb.",
+                             valueName: "ms,…"))
+  var plugSchedule: String?
+
+  @Option(help: ArgumentHelp("Unplug board I at MS ms after the start (if plugged in) and plug it back in 300 ms "
+                             + "later, in the bootloader, on the same port: a new plug of the same board. Repeatable.",
+                             valueName: "i@ms"))
+  var replug: [String] = []
+
+  @Option(name: .customLong("fault-board"),
+          help: ArgumentHelp("Apply the fault options (--disconnect-…) only to board I (1-based); repeatable. "
+                             + "Without it they apply to every board.", valueName: "i"))
+  var faultBoards: [Int] = []
+
+  @Option(help: ArgumentHelp("Load the boards' memory from this directory and save it back afterwards (with several "
+                             + "boards, board i in DIR/board<i-1>, as --sim-state does).", valueName: "dir"))
   var state: String?
 
   @Option(name: .customLong("sim-time"),
@@ -69,121 +97,78 @@ struct SimulateCommand: ParsableCommand {
   @Argument(parsing: .postTerminator, help: ArgumentHelp("The command to run, after `--`.", valueName: "command"))
   var command: [String] = []
 
+  /// The fault options given, as the simulator takes them.
+  var faults: SimulatedFaults {
+    SimulatedFaults(disconnectAfterBytes: disconnectAfter, disconnectAfterUploadBytes: disconnectUploadAfter,
+                    disconnectAfterErases: disconnectAfterErases, disconnectAtRequest: disconnectAtRequest,
+                    disconnectAsIOError: disconnectIO)
+  }
+
+  var hasFaults: Bool {
+    [disconnectAfter, disconnectUploadAfter, disconnectAfterErases, disconnectAtRequest].contains { $0 != nil }
+  }
+
+  func plan() throws(ValidationError) -> SimulatedBenchPlan {
+    try SimulatedBenchPlan(boards: boards, profiles: profile, plugSchedule: plugSchedule, replugs: replug,
+                           faultBoards: faultBoards)
+  }
+
   func validate() throws {
-    guard SimulatedProfile.named(profile) != nil else {
-      let known = SimulatedProfile.all.map(\.name).joined(separator: ", ")
-      throw ValidationError("unknown simulated board '\(profile)'; choose one of: \(known)")
+    _ = try plan()
+    if !faultBoards.isEmpty && !hasFaults {
+      throw ValidationError("--fault-board needs a fault: --disconnect-after, --disconnect-upload-after, "
+                            + "--disconnect-after-erases or --disconnect-at-request")
+    }
+    if let problem = state.flatMap(FirmwareFiles.stateDirectoryProblem) {
+      throw ValidationError(problem.replacingOccurrences(of: "--sim-state", with: "--state"))
     }
     guard !command.isEmpty else { throw ValidationError("give the command to run after `--`") }
   }
 
   func run() throws {
-    let profile = SimulatedProfile.named(profile)!
+    let plan = try plan()
     let instant = simulatorTime == .instant
-    let clock: any BlockingClock = instant ? VirtualClock() : SystemClock()
-    let faults = SimulatedFaults(disconnectAfterBytes: disconnectAfter, disconnectAfterUploadBytes: disconnectUploadAfter,
-                                 disconnectAfterErases: disconnectAfterErases, disconnectAtRequest: disconnectAtRequest,
-                                 disconnectAsIOError: disconnectIO)
-    let serial = SimulatedSTM32.defaultSerial(profile: profile, index: 0)
-    let board: SimulatedSTM32
-    if let state, SimulatedSTM32.hasSavedState(in: state) {
-      do {
-        board = try SimulatedSTM32(restoringFrom: state, profile: profile, clock: clock, serialNumber: serial,
-                                   faults: faults)
-      } catch {
-        throw Exit.fail("cannot load simulator state from \(state): \(error)", code: Exit.inputRejected)
+    // Each board its own virtual clock: one board's flash time never moves another's.
+    let clocks: [any BlockingClock] = (0..<plan.count).map { _ -> any BlockingClock in instant ? VirtualClock() : SystemClock() }
+    var boards: [SimulatedSTM32] = []
+    for (index, profile) in plan.profiles.enumerated() {
+      let serial = SimulatedSTM32.defaultSerial(profile: profile, index: index)
+      let faults = plan.hasFaults(board: index) ? self.faults : SimulatedFaults()
+      let dir = state.map { DeviceContext.stateDirectory($0, index: index, count: plan.count) }
+      if let dir, SimulatedSTM32.hasSavedState(in: dir) {
+        do {
+          boards.append(try SimulatedSTM32(restoringFrom: dir, profile: profile, clock: clocks[index],
+                                           serialNumber: serial, faults: faults))
+        } catch {
+          throw Exit.fail("cannot load simulator state from \(dir): \(error)", code: Exit.inputRejected)
+        }
+      } else {
+        boards.append(SimulatedSTM32(profile: profile, clock: clocks[index], serialNumber: serial, faults: faults))
       }
-    } else {
-      board = SimulatedSTM32(profile: profile, clock: clock, serialNumber: serial, faults: faults)
     }
-    _ = SimulatedBus(boards: [board])  // bus 1, port 1
+    _ = SimulatedBus(boards: boards)  // bus 1, ports 1…N
     let script = try BridgeLauncher.script(explicit: bridge)
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dfutui-sim-\(getpid())").path
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let server = try BoardServer(path: directory + "/board.sock", device: SimulatedUSBDevice(board: board),
-                                 clock: clock, instantTime: instant)
-    let serving = Thread { server.serve(acceptTimeoutMs: 60_000) }
-    serving.start()
-    let status = try BridgeLauncher.run(script: script, socket: server.path, command: command)
+    var servers: [BoardServer] = []
+    for (index, board) in boards.enumerated() {
+      let server = try BoardServer(path: directory + "/board\(index + 1).sock", device: SimulatedUSBDevice(board: board),
+                                   clock: clocks[index], instantTime: instant)
+      server.start()
+      servers.append(server)
+    }
+    plan.startSchedule(boards)
+    let status = try BridgeLauncher.run(script: script, sockets: servers.map(\.path), command: command)
     if let state {
-      do { try board.save(to: state) } catch {
-        throw Exit.fail("cannot save simulator state to \(state): \(error)", code: Exit.outputFailed)
+      for (index, board) in boards.enumerated() {
+        let dir = DeviceContext.stateDirectory(state, index: index, count: plan.count)
+        do { try board.save(to: dir) } catch {
+          throw Exit.fail("cannot save simulator state to \(dir): \(error)", code: Exit.outputFailed)
+        }
       }
     }
     if status != 0 { throw ExitCode(status) }
   }
 }
 
-/// Finds and starts `umockdev-usb-bridge.py` under umockdev's preload library.
-enum BridgeLauncher {
-  static let scriptName = "umockdev-usb-bridge.py"
-  /// Overrides where the bridge script is.
-  static let environmentVariable = "DFUTUI_SIMULATOR_BRIDGE"
-
-  /// `explicit` (the hidden `--bridge`), else `$DFUTUI_SIMULATOR_BRIDGE`, else
-  /// the first of ``candidates(executable:sourceFile:)`` that exists.
-  static func script(explicit: String?) throws(ExitCode) -> String {
-    let manager = FileManager.default
-    let override = explicit ?? ProcessInfo.processInfo.environment[environmentVariable]
-    if let override {
-      guard manager.fileExists(atPath: override) else {
-        let from = explicit != nil ? "--bridge" : "$\(environmentVariable)"
-        throw Exit.fail("\(from) names \(override), which does not exist; point it at \(scriptName) "
-                        + "(in the source tree's scripts/ directory)", code: Exit.usage)
-      }
-      return override
-    }
-    let candidates = candidates(executable: executablePath)
-    if let found = candidates.first(where: manager.fileExists(atPath:)) { return found }
-    throw Exit.fail("cannot find the simulator's bridge script \(scriptName); looked in:\n  "
-                    + candidates.joined(separator: "\n  ")
-                    + "\nInstall dfutui with `make install` (it puts the script in PREFIX/share/dfutui), copy "
-                    + "scripts/\(scriptName) from the source tree next to the dfutui binary, or set "
-                    + "\(environmentVariable) to its path", code: Exit.usage)
-  }
-
-  /// Where the script may be, in order: `<bindir>/../share/dfutui/` (where
-  /// `make install` puts it), next to the binary (a release archive), then the
-  /// source tree this binary was built from (a `swift build` binary).
-  static func candidates(executable: String?, sourceFile: String = #filePath) -> [String] {
-    var paths: [String] = []
-    if let executable {
-      let bin = URL(fileURLWithPath: executable).deletingLastPathComponent()
-      paths.append(bin.deletingLastPathComponent().appendingPathComponent("share/dfutui/\(scriptName)").path)
-      paths.append(bin.appendingPathComponent(scriptName).path)
-    }
-    // Sources/dfutui/Commands/SimulateCommand.swift → the package root.
-    var root = URL(fileURLWithPath: sourceFile)
-    for _ in 0..<4 { root.deleteLastPathComponent() }
-    paths.append(root.appendingPathComponent("scripts/\(scriptName)").path)
-    return paths
-  }
-
-  /// The running binary, symlinks resolved: `/proc/self/exe` on Linux (argv[0]
-  /// is a bare name when the binary was found through `$PATH`).
-  static var executablePath: String? {
-    #if os(Linux)
-      if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
-    #endif
-    return Bundle.main.executableURL?.resolvingSymlinksInPath().path
-  }
-
-  /// Runs the bridge with the caller's stdin/stdout/stderr; returns the
-  /// command's exit status (128 + signal when it was killed).
-  static func run(script: String, socket: String, command: [String]) throws(ExitCode) -> Int32 {
-    var environment = ProcessInfo.processInfo.environment
-    let preload = "libumockdev-preload.so.0"
-    environment["LD_PRELOAD"] = [preload, environment["LD_PRELOAD"]].compactMap { $0 }.joined(separator: ":")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: environment["DFUTUI_PYTHON"] ?? "/usr/bin/python3")
-    process.arguments = [script, "--socket", socket, "--"] + command
-    process.environment = environment
-    do { try process.run() } catch {
-      throw Exit.fail("cannot start \(process.executableURL!.path) \(script): \(error). "
-                      + "Install python3-gi, umockdev and gir1.2-umockdev-1.0", code: Exit.deviceError)
-    }
-    process.waitUntilExit()
-    return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-  }
-}

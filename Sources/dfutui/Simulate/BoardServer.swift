@@ -1,13 +1,19 @@
 import ArgumentParser
 import DfuSe
 import DfuSeSimulator
+import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Serves one ``SimulatedUSBDevice`` on a Unix stream socket to the umockdev
 /// bridge (`scripts/umockdev-usb-bridge.py`), which turns it into a USB
-/// device for libusb programs. One client, one request at a time, in order.
+/// device for libusb programs. Each client connection gets its own thread and
+/// is answered one request at a time, in order; the bridge keeps two per
+/// board (its URBs, and the enumeration poll), so a poll never waits behind
+/// a transfer held off by a busy board. `C`, `A` and `R` are serialised
+/// across connections; `E` only reads the thread-safe board.
 ///
 /// The protocol, both directions little-endian, is deliberately tiny:
 ///
@@ -32,15 +38,16 @@ import Glibc
 /// still ends at once. Each `E` while the board is resetting adds 200 ms more,
 /// so re-enumeration comes quickly.
 ///
-/// `@unchecked Sendable`: after `serve` starts on its thread, only that thread
-/// uses the server; the board itself is thread-safe.
+/// `@unchecked Sendable`: the device (not thread-safe) is used under
+/// `deviceLock` only, `lastRequest` sits in a mutex, the board is thread-safe.
 final class BoardServer: @unchecked Sendable {
   let device: SimulatedUSBDevice
   let clock: any BlockingClock
   let instantTime: Bool
   let path: String
   private let listener: Int32
-  private var lastRequest = ContinuousClock.now
+  private let lastRequest = Mutex(ContinuousClock.now)
+  private let deviceLock = NSLock()
 
   /// Creates the socket at `path` and listens on it.
   init(path: String, device: SimulatedUSBDevice, clock: any BlockingClock, instantTime: Bool) throws(ExitCode) {
@@ -77,13 +84,23 @@ final class BoardServer: @unchecked Sendable {
     unlink(path)
   }
 
-  /// Accepts one client (waiting at most `acceptTimeoutMs`) and answers its
-  /// requests until it disconnects.
-  func serve(acceptTimeoutMs: Int32) {
-    var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-    guard poll(&poller, 1, acceptTimeoutMs) == 1 else { return }
-    let client = accept(listener, nil, nil)
-    guard client >= 0 else { return }
+  /// Starts a thread that accepts clients for as long as the process runs,
+  /// each answered on a thread of its own until it disconnects.
+  func start() {
+    Thread { [self] in
+      while true {
+        let client = accept(listener, nil, nil)
+        if client < 0 {
+          if errno == EINTR { continue }
+          return
+        }
+        Thread { [self] in serve(client) }.start()
+      }
+    }.start()
+  }
+
+  /// Answers one client's requests until it disconnects.
+  private func serve(_ client: Int32) {
     defer { close(client) }
     while let (op, payload) = readFrame(client) {
       let (status, reply) = handle(op, payload)
@@ -94,18 +111,24 @@ final class BoardServer: @unchecked Sendable {
   /// Runs one request against the device.
   func handle(_ op: UInt8, _ p: [UInt8]) -> (UInt8, [UInt8]) {
     if instantTime {
-      let now = ContinuousClock.now
-      clock.sleep(for: now - lastRequest)
-      lastRequest = now
+      let elapsed = lastRequest.withLock { last in
+        let now = ContinuousClock.now
+        defer { last = now }
+        return now - last
+      }
+      clock.sleep(for: elapsed)
     }
+    if op == UInt8(ascii: "E") {
+      guard let e = device.enumeration else {
+        if instantTime && !device.board.isRunningApplication { clock.sleep(for: .milliseconds(200)) }
+        return (2, [])
+      }
+      return (0, [e.busNumber, e.portNumber, e.deviceAddress] + e.descriptors)
+    }
+    deviceLock.lock()
+    defer { deviceLock.unlock() }
     do throws(TransportError) {
       switch op {
-      case UInt8(ascii: "E"):
-        guard let e = device.enumeration else {
-          if instantTime && !device.board.isRunningApplication { clock.sleep(for: .milliseconds(200)) }
-          return (2, [])
-        }
-        return (0, [e.busNumber, e.portNumber, e.deviceAddress] + e.descriptors)
       case UInt8(ascii: "C") where p.count >= 13:
         let timeout = UInt32(p[1]) | UInt32(p[2]) << 8 | UInt32(p[3]) << 16 | UInt32(p[4]) << 24
         let s = Array(p[5..<13])
