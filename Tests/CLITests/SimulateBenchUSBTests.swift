@@ -32,6 +32,27 @@ import Testing
     #expect(Set(serials).count == 3 && serials.allSatisfy { $0.count == 12 }, "\(serials)")
   }
 
+  /// The loop polls the bus every 100 ms; a board's strings are read once per enumeration, not at
+  /// every poll (each read is GET_DESCRIPTORs on the board's EP0 between a job's transfers, and a
+  /// ROM holding off requests during a mass erase made each poll wait). Counted in the bridge's trace.
+  @Test func pollingTheBusReadsEachBoardsStringsOncePerEnumeration() throws {
+    let dir = try TemporaryDirectory()
+    let file = try dir.write("app.bin", vectors + testBytes(4000, seed: 16))
+    let r = try CLI.run(executable: URL(fileURLWithPath: "/usr/bin/env"), [
+      "DFUTUI_BRIDGE_TRACE=1", "timeout", "-k", "5", "120", USBSim.dfutui, "simulate", "--boards", "2",
+      "--sim-time", "instant", "--", "timeout", "-s", "INT", "3", USBSim.dfutui, "write", file,
+      "--address", "0x08000000", "--each-new",
+    ])
+    #expect(r.stdout.contains("2 boards: 2 verified"), "\(r.stdout)\n\(r.stderr.suffix(2000))")
+    // GET_DESCRIPTOR(STRING): bmRequestType 0x80, bRequest 6, wValue high byte 3.
+    let stringRequests = r.stderr.split(separator: "\n").filter { $0.range(of: #"-> 8006..03"#, options: .regularExpression) != nil }
+    // One enumeration of a board: the language IDs and each string (manufacturer, product, serial, 4
+    // alternate names) — libusb asks for the language IDs before each string: at most 16. Polling in 3 s
+    // without the cache made about 30 polls × 16 × 2 boards.
+    #expect(stringRequests.count > 0, "the trace shows the string requests")
+    #expect(stringRequests.count <= 2 * 16 * 2, "\(stringRequests.count) string requests for two boards in 3 s")
+  }
+
   @Test func dfuUtilSeesBothBoardsOfAMixedBench() throws {
     let r = try USBSim.simulate(["--boards", "2", "--profile", "stm32f405,stm32l476", "--sim-time", "instant"],
                                 ["dfu-util", "-l"])

@@ -242,3 +242,46 @@ import DfuSeSimulator
     #expect(board.counters.enumerations >= 4)
   }
 }
+
+/// A board just plugged in whose strings cannot be read yet (udev grants access a moment
+/// later): loop mode waits for them instead of failing the board at once.
+@Suite struct BenchLoopDescribeGraceTests {
+  static func unreadable(_ device: DFUDeviceInfo) -> DFUDeviceInfo {
+    var info = device
+    info.serialNumber = nil
+    info.alternateSettings = info.alternateSettings.map { DFUAlternateSetting(number: $0.number, name: nil) }
+    info.stringsUnavailableReason = "LIBUSB_ERROR_ACCESS"
+    return info
+  }
+
+  @Test func aBoardIsFlashedOnceItsStringsCanBeReadNotFailedBefore() throws {
+    let clock = VirtualClock()
+    let board = SimulatedSTM32(profile: .stm32f405, clock: clock)
+    let bus = SimulatedBus(boards: [board])
+    let polls = Atomic<Int>(0)
+    let finished = Mutex<[BenchOutcome]>([])
+    let loop = BenchLoop(try BenchFlashTests.request(), makeBus: { bus }, clock: clock, logger: .silent,
+                         identify: { .success(ChipIdentity.identify($0)) }, observer: { _ in { _ in } },
+                         finished: { o in finished.withLock { $0.append(o) } })
+    let outcomes = loop.run(listDevices: {
+      // The first five polls (0.5 s) see the board without access to its strings.
+      let n = polls.add(1, ordering: .sequentiallyConsistent).newValue
+      return n <= 5 ? bus.devices().map(Self.unreadable) : bus.devices()
+    }, interval: .milliseconds(100), pollClock: SystemClock(), shouldStop: {
+      finished.withLock { !$0.isEmpty } || polls.load(ordering: .sequentiallyConsistent) > 100
+    })
+    #expect(outcomes.count == 1)
+    #expect(outcomes.first?.verified == true, "\(outcomes.first?.errorText ?? "no outcome")")
+    #expect(outcomes.first?.board.serialNumber == board.serialNumber)
+  }
+
+  @Test func aBoardThatStaysUnreadableIsStartedAfterTheGraceAndSaysWhy() {
+    var since: [String: Duration] = [:]
+    let info = Self.unreadable(BenchFlashTests.targets(SimulatedBus(boards: [SimulatedSTM32(profile: .stm32f405, clock: VirtualClock())]))[0].device)
+    #expect(BenchLoop.describedOrWaitedFor([info], now: .seconds(10), since: &since).isEmpty)
+    #expect(BenchLoop.describedOrWaitedFor([info], now: .seconds(11), since: &since).isEmpty)
+    #expect(BenchLoop.describedOrWaitedFor([info], now: .seconds(12), since: &since).count == 1, "2 s later")
+    #expect(BenchLoop.describedOrWaitedFor([], now: .seconds(13), since: &since).isEmpty)
+    #expect(since.isEmpty, "forgotten once it left")
+  }
+}

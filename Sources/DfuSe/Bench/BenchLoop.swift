@@ -47,9 +47,10 @@ public final class BenchLoop: Sendable {
   public func run(listDevices: () -> [DFUDeviceInfo], interval: Duration, pollClock: any BlockingClock,
                   shouldStop: () -> Bool) -> [BenchOutcome] {
     self.pollClock.withLock { $0 = pollClock }
+    var undescribedSince: [String: Duration] = [:]
     while !shouldStop() {
-      let devices = listDevices()
       let now = pollClock.now
+      let devices = Self.describedOrWaitedFor(listDevices(), now: now, since: &undescribedSince)
       for device in tracker.withLock({ $0.poll(devices, at: now) }) { start(device) }
       reportReturns()
       pollClock.sleep(for: interval)
@@ -84,6 +85,23 @@ public final class BenchLoop: Sendable {
       logger.info("board back in the bootloader after leaving DFU; not flashed again",
                      metadata: ["port": "\(back.device.path)", "after": "\(back.after)"])
       cameBack(back)
+    }
+  }
+
+  /// How long a board just plugged in may stay without its strings (udev grants
+  /// access a moment after the plug) before its job starts anyway and says why it fails.
+  public static let describeGrace: Duration = .seconds(2)
+
+  /// `devices` without those whose strings could not be read yet, for
+  /// ``describeGrace`` after they were first seen so (`since` remembers when).
+  static func describedOrWaitedFor(_ devices: [DFUDeviceInfo], now: Duration,
+                                   since: inout [String: Duration]) -> [DFUDeviceInfo] {
+    since = since.filter { entry in devices.contains { $0.path == entry.key && !$0.isFullyDescribed } }
+    return devices.filter { device in
+      guard !device.isFullyDescribed else { return true }
+      let first = since[device.path] ?? now
+      since[device.path] = first
+      return now - first >= describeGrace
     }
   }
 

@@ -44,6 +44,12 @@ public struct DFUDeviceInfo: Hashable, Sendable {
     self.stringsUnavailableReason = stringsUnavailableReason
   }
 
+  /// True when the strings could be read and every alternate setting has its
+  /// name (an ST ROM names each: the memory map is in it).
+  public var isFullyDescribed: Bool {
+    stringsUnavailableReason == nil && alternateSettings.allSatisfy { $0.name != nil }
+  }
+
   /// `VID:PID` in lowercase hex, as lsusb and dfu-util print it (`0483:df11`).
   public var vidPid: String { "\(hex16(vendorID)):\(hex16(productID))" }
 

@@ -6,6 +6,8 @@ public import Logging
 /// Like a transport, a bus belongs to one thread at a time (not `Sendable`).
 public final class LibUSBBus: DFUBus {
   private let context: USBContext
+  /// What each enumeration said, by place and address (``devices()`` reads a device's strings once).
+  private var described: [USBLocation: [DFUDeviceInfo]] = [:]
   /// Receives opens, claims and resets at `.debug` (transfers are ``DFUSession``'s).
   public let logger: Logger
 
@@ -22,8 +24,25 @@ public final class LibUSBBus: DFUBus {
   /// entry per interface. Devices whose descriptors cannot be read are
   /// skipped. A device that cannot be opened for its strings (no permission,
   /// say) is still listed, with ``DFUDeviceInfo/stringsUnavailableReason`` set.
+  ///
+  /// Strings are read once per enumeration (a bus polled every 100 ms must not
+  /// open each board and send it GET_DESCRIPTORs between a flash job's transfers,
+  /// nor wait for a ROM that holds off requests during a mass erase); a device
+  /// re-enumerated gets a new address and is read afresh, and one whose strings
+  /// could not all be read is tried again at the next call (udev may grant access
+  /// late; a busy ROM may time a string request out).
   public func devices() throws(TransportError) -> [DFUDeviceInfo] {
-    try context.devices().flatMap { device in Self.dfuInterfaces(of: device) }
+    var seen: [USBLocation: [DFUDeviceInfo]] = [:]
+    let found = try context.devices().flatMap { device in
+      let location = USBLocation(busNumber: device.busNumber, portNumbers: device.portNumbers,
+                                 deviceAddress: device.deviceAddress)
+      let infos = described[location].flatMap { Self.stillDescribes($0, device) }
+        ?? Self.dfuInterfaces(of: device, at: location)
+      if infos.allSatisfy(\.isFullyDescribed) { seen[location] = infos }
+      return infos
+    }
+    described = seen
+    return found
   }
 
   /// Re-finds `device` by bus number and device address, opens it, detaches
@@ -76,16 +95,25 @@ public final class LibUSBBus: DFUBus {
                            alternateSetting: alternateSetting, logger: logger)
   }
 
+  /// `infos` when `device`'s descriptor (read from the OS, no transfer) still
+  /// matches them: the same enumeration.
+  private static func stillDescribes(_ infos: [DFUDeviceInfo], _ device: USBDevice) -> [DFUDeviceInfo]? {
+    guard let descriptor = try? device.descriptor() else { return nil }
+    let same = infos.allSatisfy {
+      $0.vendorID == descriptor.vendorID && $0.productID == descriptor.productID
+        && $0.deviceRelease == descriptor.deviceRelease
+    }
+    return same ? infos : nil
+  }
+
   /// The DFU interfaces of one device; opens it (for strings) only when it
   /// has one. A device whose descriptors cannot be read yields nothing.
-  private static func dfuInterfaces(of device: USBDevice) -> [DFUDeviceInfo] {
+  private static func dfuInterfaces(of device: USBDevice, at location: USBLocation) -> [DFUDeviceInfo] {
     guard let descriptor = try? device.descriptor(),
           let configuration = try? device.activeConfiguration(),
           DFUInterfaceScan.hasDFUInterface(configuration) else { return [] }
     let strings = DeviceStringReader(device)
     defer { strings.close() }
-    let location = USBLocation(
-      busNumber: device.busNumber, portNumbers: device.portNumbers, deviceAddress: device.deviceAddress)
     return DFUInterfaceScan.infos(descriptor: descriptor, configuration: configuration,
                                   location: location, strings: strings)
   }
