@@ -43,7 +43,9 @@ import Testing
       #expect(line["fileCRC32"] as? String == crc && line["file"] as? String == file)
       #expect((line["serial"] as? String)?.count == 12 && line["bootloader"] as? String == "V2.2")
       #expect((line["options"] as? [String: Bool])?["verify"] == true)
-      #expect(ISO8601DateFormatter().date(from: line["time"] as? String ?? "") != nil, "\(line)")
+      let iso = ISO8601DateFormatter()
+      iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+      #expect(iso.date(from: line["time"] as? String ?? "") != nil, "\(line)")
       let failed = line["port"] as? String == "1-2"
       #expect(line["verified"] as? Bool == !failed && line["result"] as? String == (failed ? "failed" : "verified"))
       if failed {

@@ -106,7 +106,7 @@ import DfuSeSimulator
     let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
     #expect(lines.count == 2 && lines[0] == "{\"earlier\":true}")
     let json = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
-    #expect(json["time"] as? String == "1970-01-01T00:00:00Z")
+    #expect(json["time"] as? String == "1970-01-01T00:00:00.000Z")
     #expect(json["port"] as? String == "1-4" && json["serial"] is NSNull)
     #expect(json["fileCRC32"] as? String == "000000AB" && json["result"] as? String == "failed")
     #expect(json["error"] as? String == "gone" && json["verified"] as? Bool == false)

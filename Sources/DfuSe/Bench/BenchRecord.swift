@@ -20,7 +20,7 @@ public struct BenchRecord: Encodable, Sendable {
     }
   }
 
-  /// ISO 8601 UTC time the board's job started.
+  /// ISO 8601 UTC time the board's job started, to the millisecond (`2026-12-01T16:13:24.512Z`).
   public var time: String
   public var port: String
   public var serial: String?
@@ -39,7 +39,7 @@ public struct BenchRecord: Encodable, Sendable {
   public var error: String?
 
   public init(_ outcome: BenchOutcome, file: String, fileCRC32: UInt32, options: Options) {
-    time = outcome.startedAt.formatted(.iso8601)
+    time = outcome.startedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     port = outcome.board.portPath
     serial = outcome.board.serialNumber
     chip = outcome.chip
