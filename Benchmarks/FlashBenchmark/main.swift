@@ -117,6 +117,10 @@ big.alternates[0].name = "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128K
 let rssBefore = peakRSSMegabytes()
 _ = dfutuiFlash(Rig(big), application(2 << 20))
 let rss = peakRSSMegabytes()
+if CommandLine.arguments.contains("--memory-only") {  // for valgrind --tool=massif
+  print("peak RSS for a 2 MiB image (whole process): \(fmt(rss, 1)) MB (before: \(fmt(rssBefore, 1)) MB)")
+  exit(0)
+}
 
 let image = application(256 * 1024)
 realPeerBenchmark(image: image)

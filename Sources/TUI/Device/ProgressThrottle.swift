@@ -1,4 +1,4 @@
-public import DfuSe
+internal import DfuSe
 internal import Foundation
 
 /// Keeps the UI fast however many jobs run: a job's progress goes on at most
