@@ -208,8 +208,9 @@ public final class FlashJob {
     let state = trail.flashState(map: plan.map)
     let changed = state != "nothing was erased or written"
     var next = "Reconnect the board and put it back in DFU mode (BOOT0 high, reset), then "
-    next += changed ? "rerun the same command with --diff: sectors that already hold the image are skipped, the rest "
-      + "are erased and written again" : "rerun the same command; nothing on the board was changed"
+    next += changed ? "flash the same file again with the differential option (`--diff`; `d` on the TUI's Flash "
+      + "screen): sectors that already hold the image are skipped, the rest are erased and written again"
+      : "flash it again; nothing on the board was changed"
     if changed, let path = backup?.path, trail.erased.count > 0 {
       next += ". The sectors' previous content is in \(path) (`dfutui restore \(path)`); give a rerun a new "
         + "--backup name"
