@@ -98,14 +98,8 @@ extension DfuSeDevice {
     // 7. Verify every written byte that matters (skipped erased words included): image bytes and preserved bytes (not padding).
     var verified = false
     if options.verify && !runs.isEmpty {
-      var mismatches: [ClosedRange<UInt32>] = []
-      let back = try readRanges(runs.map { ($0.address, $0.data.count) }, phase: .verify, tuning: tuning, progress: progress)
-      var offset = 0
-      for r in runs {
-        let slice = back[offset..<(offset + r.data.count)]
-        offset += r.data.count
-        mismatches += Self.mismatches(plan.image, run: r, readBack: slice, preserved: options.preserve ? current : [:])
-      }
+      let mismatches = try verifyRuns(runs, image: plan.image, preserved: options.preserve ? current : [:], tuning: tuning,
+                                      progress: progress)
       guard mismatches.isEmpty else { throw .device(.verifyFailed(mismatches: mismatches)) }
       verified = true
     } else if runs.isEmpty {
