@@ -107,20 +107,13 @@ import Testing
     let dir = try TemporaryDirectory()
     let file = try dir.write("app.bin", vectors + testBytes(9000, seed: 15))
     let record = dir.path("loop.jsonl")
-    let process = Process()
     // No coreutils timeout in between: it would forward the SIGINT to the group a second
     // time, and a second Ctrl-C rightly kills dfutui at once. Foundation makes the child
     // a process-group leader; the test kills that group if it hangs.
-    process.executableURL = URL(fileURLWithPath: USBSim.dfutui)
-    process.arguments = ["simulate", "--boards", "3", "--sim-time", "instant",
-                         "--plug-schedule", "0,1500,3000", "--replug", "1@4500", "--",
-                         USBSim.dfutui, "write", file, "--address", "0x08000000", "--each-new", "--record", record]
-    _ = FileManager.default.createFile(atPath: dir.path("out"), contents: nil)
-    _ = FileManager.default.createFile(atPath: dir.path("err"), contents: nil)
-    process.standardOutput = FileHandle(forWritingAtPath: dir.path("out"))
-    process.standardError = FileHandle(forWritingAtPath: dir.path("err"))
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
+    let process = try BenchLoopCLITests.start(["simulate", "--boards", "3", "--sim-time", "instant",
+                                               "--plug-schedule", "0,1500,3000", "--replug", "1@4500", "--",
+                                               USBSim.dfutui, "write", file, "--address", "0x08000000", "--each-new",
+                                               "--record", record], in: dir)
     var seen: [(port: String, at: Date)] = []
     let start = Date()
     while seen.count < 4 && Date().timeIntervalSince(start) < 60 && process.isRunning {
