@@ -149,6 +149,46 @@ import Testing
     _ = Self.batchEnded(inbox)
   }
 
+  /// Counts the poller's listings.
+  final class CountingBus: DFUBus, @unchecked Sendable {
+    let inner: SimulatedBus
+    let listings = Atomic<Int>(0)
+    init(_ inner: SimulatedBus) { self.inner = inner }
+    func devices() throws(TransportError) -> [DFUDeviceInfo] {
+      listings.add(1, ordering: .sequentiallyConsistent)
+      return try inner.devices()
+    }
+    func open(_ device: DFUDeviceInfo, alternateSetting: UInt8) throws(TransportError) -> any DFUTransport {
+      try inner.open(device, alternateSetting: alternateSetting)
+    }
+  }
+
+  /// While a loop waits for boards the bus is polled every 100 ms, not at the screens' 1 s,
+  /// so a board on the bench starts as soon as it is plugged in (as with `write --each-new`).
+  @Test func aLoopPollsTheBusOftenAndStopsDoingSoWhenItEnds() throws {
+    let sim = Fixtures.bus()
+    sim.boards[0].unplug()
+    let bus = CountingBus(sim)
+    let inbox = Inbox()
+    let s = EngineDeviceService(bus: bus, clock: sim.boards[0].clock, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+                                pollInterval: .seconds(1))
+    s.start(post: { inbox.post($0) })
+    defer { s.shutdown(timeout: .seconds(5)) }
+    s.startBatch(Self.request(.loop, record: nil))
+    Thread.sleep(forTimeInterval: 0.3)  // the poller's current 1 s wait ends, then the loop's pace
+    let before = bus.listings.load(ordering: .sequentiallyConsistent)
+    Thread.sleep(forTimeInterval: 1.5)
+    let during = bus.listings.load(ordering: .sequentiallyConsistent) - before
+    #expect(during >= 5, "\(during) listings in 1.5 s of loop (about 15 expected; 1 or 2 at the 1 s pace)")
+    s.stopBatch(cancelRunning: false)
+    _ = Self.batchEnded(inbox)
+    Thread.sleep(forTimeInterval: 1.2)  // the last short wait ends
+    let after = bus.listings.load(ordering: .sequentiallyConsistent)
+    Thread.sleep(forTimeInterval: 1.5)
+    let idle = bus.listings.load(ordering: .sequentiallyConsistent) - after
+    #expect(idle <= 3, "\(idle) listings in 1.5 s after the loop ended (the screens' 1 s pace)")
+  }
+
   @Test func shutdownCancelsAndJoinsTheBatch() throws {
     let bus = Fixtures.bus()
     let (s, inbox) = Self.service(bus, expecting: 1)

@@ -86,12 +86,22 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
       }
       wake.lock()
       if !state.withLock({ $0.refreshRequested || $0.stopping }) {
-        _ = wake.wait(until: Date().addingTimeInterval(pollInterval.seconds))
+        _ = wake.wait(until: Date().addingTimeInterval(currentPollInterval.seconds))
       }
       state.withLock { $0.refreshRequested = false }
       wake.unlock()
     }
   }
+
+  /// How long the poller waits: ``loopPollInterval`` while a loop batch waits for plugs (a board
+  /// on the bench starts as soon as it is seen, as with `write --each-new`), else `pollInterval`.
+  private var currentPollInterval: Duration {
+    let looping = state.withLock { s in s.batch.map { !$0.finished && $0.request.mode == .loop } ?? false }
+    return looping ? min(pollInterval, Self.loopPollInterval) : pollInterval
+  }
+
+  /// The bus poll while a loop batch runs (strings are read once per enumeration, so it is cheap).
+  static let loopPollInterval: Duration = .milliseconds(100)
 
   public func cancel(deviceID: String) {
     state.withLock { _ = $0.cancelled.insert(deviceID) }
@@ -132,6 +142,7 @@ public final class EngineDeviceService: DeviceService, @unchecked Sendable {
                              post: post, afterBatch: afterJob)
     state.withLock { $0.batch = runner }
     runner.start()
+    if request.mode == .loop { refresh() }  // the poller takes up the loop's pace now, not after its current wait
   }
 
   public func stopBatch(cancelRunning: Bool) {
