@@ -38,6 +38,9 @@ public final class CursesTerminal: Terminal {
   private var pairs: [Int: Int16] = [:]
   private var maxPairs = 0
   private var active = true
+  /// Rings still owed by ``bell(count:)`` and when the next is due (never a sleep on the UI thread).
+  private var owedBells = 0
+  private var nextBellAt: ContinuousClock.Instant?
   private let signalRead: Int32
   /// The terminal's foreground process group before we took it (nil when it was already ours).
   private var previousForeground: pid_t?
@@ -167,8 +170,13 @@ public final class CursesTerminal: Terminal {
     var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
                pollfd(fd: signalRead, events: Int16(POLLIN), revents: 0),
                pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
-    let ms = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+    var ms = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+    if let due = nextBellAt {
+      let left = ContinuousClock.now.duration(to: due)
+      ms = min(ms, Int32(clamping: max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)))
+    }
     _ = poll(&fds, nfds_t(wakeFD >= 0 ? 3 : 2), max(0, ms))
+    ringOwedBell()
     var out: [TerminalInput] = []
     var byte: UInt8 = 0
     while read(signalRead, &byte, 1) == 1 { out.append(.signal(Int32(byte))) }
@@ -234,13 +242,23 @@ public final class CursesTerminal: Terminal {
   }
 
   /// curses' `beep()` (the audible bell, or the visible one where the terminal has none);
-  /// a failure's second ring comes 150 ms later so the two are heard apart.
+  /// a failure's second ring comes 150 ms later so the two are heard apart. The later rings
+  /// are rung from ``waitForInput(timeout:wakeFD:)``, which wakes for them: the UI never sleeps.
   public func bell(count: Int) {
-    guard active else { return }
-    for i in 0..<max(0, count) {
-      if i > 0 { usleep(150_000) }
-      beep()
-    }
+    guard active, count > 0 else { return }
+    beep()
+    owedBells = min(owedBells + count - 1, 3)  // boards failing together: a few rings, not a long tail
+    if owedBells > 0 && nextBellAt == nil { nextBellAt = .now + Self.bellGap }
+  }
+
+  static let bellGap: Duration = .milliseconds(150)
+
+  /// Rings one owed bell if it is due.
+  private func ringOwedBell() {
+    guard let due = nextBellAt, ContinuousClock.now >= due else { return }
+    beep()
+    owedBells -= 1
+    nextBellAt = owedBells > 0 ? .now + Self.bellGap : nil
   }
 
   public func restore() {
