@@ -27,7 +27,7 @@ struct BenchFlow {
     }
     let context = try DeviceContext(device)
     let recordOptions = BenchRecord.Options(options, leave: leave)
-    let problems = RecordProblems()
+    let problems = SharedList()  // record-file failures
     let clock = context.clock
     let file = self.file
     let family = device.family
@@ -42,7 +42,7 @@ struct BenchFlow {
         try log.append(BenchRecord(outcome, file: file, fileCRC32: crc, options: recordOptions))
       } catch {
         Console.error("[\(outcome.board)] \(error)")
-        problems.note(error.description)
+        problems.append(error.description)
       }
     }
     let identify: @Sendable (DFUDeviceInfo) -> Result<ChipIdentity, JobError> = { board in
@@ -63,11 +63,11 @@ struct BenchFlow {
                                     options: options, leaveAfter: leave, leaveEvenIfNotBootable: force)
       Console.error("waiting for boards in DFU mode; each is flashed with \(file) (CRC32 \(BenchRecord.hex(crc))) "
                     + "as it is plugged in. Ctrl-C ends with the summary")
-      let returned = RecordProblems()
+      let returned = SharedList()  // ports of boards back in the ROM after their leave
       let loop = BenchLoop(request, makeBus: context.workerBus, clock: clock, logger: context.logger, identify: identify,
                            observer: observer, finished: finished, isCancelled: { Interrupt.wasRequested },
                            cameBack: { back in
-                             returned.note(back.device.path)
+                             returned.append(back.device.path)
                              Console.error(Self.cameBackText(back))
                            })
       outcomes = loop.run(listDevices: { (try? context.matchingDevices().filter(\.isDFUMode)) ?? [] },
@@ -133,10 +133,10 @@ struct BenchFlow {
   }
 }
 
-/// Record-file failures (or ports of boards that came back) seen on the board threads.
-final class RecordProblems: Sendable {
+/// Lines collected on the board threads and read after the run.
+final class SharedList: Sendable {
   private let list = Mutex<[String]>([])
-  func note(_ problem: String) { list.withLock { $0.append(problem) } }
+  func append(_ line: String) { list.withLock { $0.append(line) } }
   var first: String? { list.withLock { $0.first } }
   var all: [String] { list.withLock { $0 } }
 }
